@@ -1,0 +1,201 @@
+/**
+ * One GenAI operation: the span, the response facts gathered while it runs, and the metrics it
+ * records when it ends. Everything about spans and metrics lives here once; providers only fill
+ * in `response` and `usage`.
+ */
+import {
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+  SpanKind,
+  SpanStatusCode,
+  context as apiContext,
+  trace,
+} from '@opentelemetry/api';
+import type { GenAiSemconvProfile, RequestFacts, ResponseFacts, UsageFacts } from '@tokenpath/semconv';
+import type { GenAiInstruments } from './metrics';
+import { boundedJson } from './content';
+import { redactCredentials } from './redact';
+import { instrumentationDiag } from './safe';
+
+/** What an adapter knows before the call is made. */
+export interface OperationStart {
+  /** `gen_ai.operation.name` value. */
+  operation: string;
+  /** `gen_ai.provider.name` value. */
+  provider: string;
+  serverAddress?: string;
+  serverPort?: number;
+  request: RequestFacts;
+}
+
+export type ContentKind = 'inputMessages' | 'outputMessages' | 'systemInstructions' | 'toolDefinitions';
+
+/** Shared, per-instrumentation state every operation reads; nothing here changes per call. */
+export interface OperationSettings {
+  readonly profile: GenAiSemconvProfile;
+  readonly tracer: Tracer;
+  readonly instruments: GenAiInstruments;
+  readonly captureContent: boolean;
+  readonly maxContentLength: number;
+}
+
+export class GenAiOperation {
+  readonly span: Span;
+  readonly context: Context;
+  /** Response facts; adapters assign fields as they learn them (a stream learns them chunk by chunk). */
+  readonly response: ResponseFacts = {};
+  /** Token usage, normalised; the last value an adapter writes wins (never a sum). */
+  readonly usage: UsageFacts = {};
+  /** Set when the provider reports a failure inside a successful HTTP response (e.g. `response.failed`). */
+  errorType: string | undefined;
+  /** Free slot for an adapter's per-call accumulation (e.g. streamed text when content capture is on). */
+  scratch: unknown;
+
+  private readonly settings: OperationSettings;
+  private readonly metricAttributes: Attributes;
+  private readonly choiceCount: number;
+  private readonly startTime = performance.now();
+  private firstChunkTime = -1;
+  private ended = false;
+
+  constructor(settings: OperationSettings, start: OperationStart, parent: Context = apiContext.active()) {
+    this.settings = settings;
+    const p = settings.profile;
+    const model = start.request.model;
+    // Low-cardinality attributes only: these are what every metric point carries.
+    const base: Attributes = { [p.operationName]: start.operation, [p.providerName]: start.provider };
+    if (model !== undefined) base[p.requestModel] = model;
+    if (start.serverAddress !== undefined) {
+      base[p.serverAddress] = start.serverAddress;
+      if (start.serverPort !== undefined) base[p.serverPort] = start.serverPort;
+    }
+    this.metricAttributes = base;
+    this.choiceCount = start.request.choiceCount ?? 1;
+
+    // All request attributes at creation, so samplers see the sampling-relevant ones.
+    const attributes: Attributes = { ...base };
+    for (const [fact, key] of p.request) {
+      const value = start.request[fact];
+      if (value !== undefined) attributes[key] = value;
+    }
+    const name = model ? `${start.operation} ${model}` : start.operation;
+    this.span = settings.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.context = trace.setSpan(parent, this.span);
+  }
+
+  get captureContent(): boolean {
+    return this.settings.captureContent;
+  }
+
+  /** Records opt-in content; a no-op unless the user opted in. */
+  setContent(kind: ContentKind, messages: readonly unknown[] | undefined): void {
+    if (!this.settings.captureContent || messages === undefined || !this.span.isRecording()) return;
+    this.span.setAttribute(this.settings.profile.content[kind], boundedJson(messages, this.settings.maxContentLength));
+  }
+
+  /** Called for every stream chunk; only the first one costs a clock read. */
+  chunk(): void {
+    if (this.firstChunkTime < 0) this.firstChunkTime = performance.now();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Ends the operation successfully (or with `errorType` if the provider reported one); idempotent. */
+  end(): void {
+    this.finish(this.errorType, undefined);
+  }
+
+  /** Ends the operation with an error; idempotent, and a no-op after `end()`. */
+  fail(error: unknown, errorType = errorTypeOf(error, this.settings.profile.errorTypeOther)): void {
+    this.finish(errorType, error);
+  }
+
+  private finish(errorType: string | undefined, error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const p = this.settings.profile;
+    const { instruments } = this.settings;
+    const durationSeconds = (performance.now() - this.startTime) / 1000;
+
+    let attributes = this.metricAttributes;
+    if (this.response.model !== undefined || errorType !== undefined) {
+      attributes = { ...attributes };
+      if (this.response.model !== undefined) attributes[p.responseModel] = this.response.model;
+      if (errorType !== undefined) attributes[p.errorType] = errorType;
+    }
+    instruments.operationDuration.record(durationSeconds, attributes);
+    const { inputTokens, outputTokens } = this.usage;
+    if (inputTokens !== undefined) {
+      instruments.tokenUsage.record(inputTokens, { ...attributes, [p.metrics.tokenType]: p.metrics.tokenTypeInput });
+    }
+    if (outputTokens !== undefined) {
+      instruments.tokenUsage.record(outputTokens, { ...attributes, [p.metrics.tokenType]: p.metrics.tokenTypeOutput });
+    }
+    const ttfc = this.firstChunkTime < 0 ? undefined : (this.firstChunkTime - this.startTime) / 1000;
+    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes);
+
+    const span = this.span;
+    if (span.isRecording()) {
+      this.completeFinishReasons(errorType !== undefined);
+      const out: Attributes = {};
+      for (const [fact, key] of p.response) {
+        const value = this.response[fact];
+        if (value !== undefined) out[key] = value;
+      }
+      for (const [fact, key] of p.usage) {
+        const value = this.usage[fact];
+        if (value !== undefined) out[key] = value;
+      }
+      if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
+      if (errorType !== undefined) {
+        out[p.errorType] = errorType;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error, errorType) });
+      }
+      span.setAttributes(out);
+    }
+    span.end();
+  }
+
+  /**
+   * A finish reason that was expected but never came (a failure or abort after inference started,
+   * or a choice that ended without one) is reported as `error` at its position.
+   * https://github.com/open-telemetry/semantic-conventions-genai/pull/363
+   */
+  private completeFinishReasons(failed: boolean): void {
+    let reasons = this.response.finishReasons;
+    if (reasons === undefined) {
+      if (!failed || this.firstChunkTime < 0) return;
+      reasons = this.response.finishReasons = [];
+    }
+    const length = failed ? Math.max(this.choiceCount, reasons.length) : reasons.length;
+    for (let i = 0; i < length; i++) if (reasons[i] === undefined) reasons[i] = 'error';
+  }
+}
+
+/**
+ * `error.type`: the error's class name (the SDKs' classes are low-cardinality: RateLimitError,
+ * APIConnectionError, ...), else a string `code`, else the conventions' `_OTHER`.
+ */
+export function errorTypeOf(error: unknown, fallback: string): string {
+  if (error && typeof error === 'object') {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name !== '' && name !== 'Object') return name;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return fallback;
+}
+
+function errorMessage(error: unknown, errorType: string): string {
+  try {
+    const message = error instanceof Error ? error.message : undefined;
+    return redactCredentials(message || errorType);
+  } catch (e) {
+    instrumentationDiag.debug('tokenpath: could not read the error message', e);
+    return errorType;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The one wrapper every patched SDK method goes through: start an operation from what the
+ * adapter reads off the request, call the SDK inside the operation's context, observe what comes
+ * back without changing it, end the operation exactly once. Any failure of ours is logged and the
+ * call goes on uninstrumented; the SDK's return value, errors and retries stay its own.
+ */
+import { context } from '@opentelemetry/api';
+import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
+import { isApiPromise, observeApiPromise } from './api-promise';
+import { instrumentStreamInPlace, isIteratorFactoryStream, type ChunkHandler } from './stream';
+import { instrumentationDiag, safely } from './safe';
+
+/** What a provider adapter tells the core about one API method. */
+export interface CallAdapter<Params = any, Result = any, Chunk = any> {
+  /** Reads the request; `undefined` means "not an inference call we meter" (the call is left alone). */
+  start(params: Params, self: any): OperationStart | undefined;
+  /** Reads a complete (non-stream) result into `op.response` / `op.usage`. */
+  onResult(op: GenAiOperation, result: Result, params: Params): void;
+  /** Records the request's content; called only when the user opted in to content capture. */
+  captureInput?(op: GenAiOperation, params: Params): void;
+  /** Reads one stream chunk into `op.response` / `op.usage`. */
+  onChunk?: ChunkHandler<Chunk>;
+  /** Whether the stream was aborted by the caller (so that its end is reported as cancelled). */
+  isAborted?(stream: any): boolean;
+  /** Called before a streamed operation ends (e.g. to record accumulated content). */
+  onStreamEnd?(op: GenAiOperation): void;
+}
+
+/** Supplies the settings at call time, so a new meter or tracer provider takes effect at once. */
+export interface SettingsSource {
+  readonly enabled: boolean;
+  settings(): OperationSettings;
+}
+
+export function tracedCall(
+  source: SettingsSource,
+  adapter: CallAdapter,
+  original: (...args: any[]) => any,
+  self: unknown,
+  args: any[],
+): any {
+  if (!source.enabled) return original.apply(self, args);
+  const op = safely('starting a GenAI operation', () => {
+    const start = adapter.start(args[0], self);
+    return start && new GenAiOperation(source.settings(), start);
+  });
+  if (!op) return original.apply(self, args);
+  if (op.captureContent && adapter.captureInput) {
+    safely('capturing GenAI input content', () => adapter.captureInput!(op, args[0]));
+  }
+
+  let result: unknown;
+  try {
+    result = context.with(op.context, () => original.apply(self, args));
+  } catch (error) {
+    op.fail(error);
+    throw error;
+  }
+  const observed = safely('observing a GenAI result', () => observe(result, op, adapter, args[0]));
+  if (observed === undefined) {
+    op.end();
+    return result;
+  }
+  return observed;
+}
+
+function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, params: unknown): unknown {
+  const onData = (data: unknown): void => {
+    try {
+      handleData(data, op, adapter, params);
+    } catch (error) {
+      instrumentationDiag.error('tokenpath: reading a GenAI result failed', error);
+      op.end();
+    }
+  };
+  const onError = (error: unknown): void => op.fail(error);
+  if (isApiPromise(result)) return observeApiPromise(result, onData, onError);
+  if (result instanceof Promise) {
+    // A plain promise can be observed with then() without consuming anything.
+    result.then(onData, onError);
+    return result;
+  }
+  onData(result);
+  return result;
+}
+
+function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, params: unknown): void {
+  if (adapter.onChunk && isIteratorFactoryStream(data)) {
+    const isAborted = adapter.isAborted;
+    instrumentStreamInPlace(data, op, {
+      onChunk: adapter.onChunk,
+      isAborted: isAborted ? () => isAborted(data) : () => false,
+      beforeEnd: adapter.onStreamEnd,
+    });
+    return;
+  }
+  adapter.onResult(op, data, params);
+  op.end();
+}

@@ -1,0 +1,93 @@
+import { InstrumentationBase, isWrapped, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import { PROFILE_INCUBATING_1_45, type GenAiSemconvProfile } from '@tokenpath/semconv';
+import type { LlmInstrumentationConfig } from './types';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+import { createInstruments, type GenAiInstruments } from './core/metrics';
+import type { OperationSettings } from './core/operation';
+import { parseCaptureContentEnv } from './core/content';
+import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
+import type { ProviderPatcher } from './providers/provider';
+import { openaiModule } from './providers/openai';
+
+const DEFAULT_MAX_CONTENT_LENGTH = 16384;
+
+/**
+ * OpenTelemetry instrumentation for LLM SDKs: GenAI spans and exact token metrics for every call.
+ *
+ * ```ts
+ * new NodeSDK({ instrumentations: [new LlmInstrumentation()] }).start();
+ * ```
+ */
+export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationConfig> implements SettingsSource {
+  private _instruments: GenAiInstruments | undefined;
+  private _settings: OperationSettings | undefined;
+  private readonly _profile: GenAiSemconvProfile = PROFILE_INCUBATING_1_45;
+
+  constructor(config: LlmInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected override init(): InstrumentationModuleDefinition[] {
+    const patcher: ProviderPatcher = {
+      wrap: (target, method, adapter) => this.wrapMethod(target, method, adapter),
+      unwrap: (target, method) => {
+        if (isWrapped((target as any)[method])) this._unwrap(target as any, method);
+      },
+    };
+    return [openaiModule(patcher)];
+  }
+
+  /** True while enabled; disabled means every patched method calls straight through. */
+  get enabled(): boolean {
+    return this._enabled;
+  }
+
+  /** Settings are built once and rebuilt only when a provider or the config changes. */
+  settings(): OperationSettings {
+    if (this._settings === undefined) {
+      const config = this.getConfig();
+      this._settings = {
+        profile: this._profile,
+        tracer: this.tracer,
+        instruments: this._instruments ?? this.buildInstruments(),
+        captureContent:
+          config.captureMessageContent ??
+          parseCaptureContentEnv(process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, (m) =>
+            this._diag.warn(m),
+          ),
+        maxContentLength: config.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH,
+      };
+    }
+    return this._settings;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    // Called by the base constructor before our fields exist, and on every setMeterProvider().
+    this._instruments = this.buildInstruments();
+    this._settings = undefined;
+  }
+
+  override setTracerProvider(tracerProvider: Parameters<InstrumentationBase['setTracerProvider']>[0]): void {
+    super.setTracerProvider(tracerProvider);
+    this._settings = undefined;
+  }
+
+  override setConfig(config: LlmInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this._settings = undefined;
+  }
+
+  private buildInstruments(): GenAiInstruments {
+    return createInstruments(this.meter, this._profile ?? PROFILE_INCUBATING_1_45);
+  }
+
+  private wrapMethod(target: object, method: string, adapter: CallAdapter): void {
+    if (isWrapped((target as any)[method])) this._unwrap(target as any, method);
+    const source: SettingsSource = this;
+    this._wrap(target as any, method, (original: any) =>
+      function patched(this: unknown, ...args: unknown[]) {
+        return tracedCall(source, adapter, original, this, args);
+      },
+    );
+  }
+}

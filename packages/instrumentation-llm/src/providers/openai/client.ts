@@ -1,0 +1,24 @@
+/**
+ * What every OpenAI resource call shares: the client's endpoint (from `this._client.baseURL` of
+ * the resource instance) and the provider its host implies. Unknown hosts are reported as
+ * `openai`, the API flavour the SDK speaks.
+ */
+import { GEN_AI_PROVIDER_NAME_VALUE_OPENAI, type RequestFacts } from '@tokenpath/semconv';
+import { endpointOf } from '../../core/endpoint';
+import type { OperationStart } from '../../core/operation';
+
+export function openaiStart(operation: string, self: any, request: RequestFacts): OperationStart {
+  const endpoint = endpointOf(self?._client?.baseURL);
+  return {
+    operation,
+    provider: endpoint.provider ?? GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
+    serverAddress: endpoint.address,
+    serverPort: endpoint.port,
+    request,
+  };
+}
+
+/** Streams keep their AbortController on `controller`; an aborted signal means the caller cancelled. */
+export function isStreamAborted(stream: any): boolean {
+  return stream?.controller?.signal?.aborted === true;
+}

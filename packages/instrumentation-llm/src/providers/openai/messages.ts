@@ -1,0 +1,124 @@
+/**
+ * OpenAI message shapes → the conventions' message JSON (only used when content capture is on).
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/gen-ai-input-messages.json
+ */
+import type { ChatMessage, MessagePart } from '../../core/content';
+import { objectOf } from '../../core/read';
+
+function parseArguments(args: unknown): unknown {
+  if (typeof args !== 'string') return args;
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
+}
+
+function contentParts(content: unknown): MessagePart[] {
+  if (typeof content === 'string') return [{ type: 'text', content }];
+  if (!Array.isArray(content)) return [];
+  const parts: MessagePart[] = [];
+  for (const raw of content) {
+    const part = objectOf(raw);
+    if (!part) continue;
+    switch (part.type) {
+      case 'text':
+      case 'input_text':
+      case 'output_text':
+        parts.push({ type: 'text', content: part.text });
+        break;
+      case 'refusal':
+        parts.push({ type: 'text', content: part.refusal });
+        break;
+      case 'image_url':
+        parts.push({ type: 'uri', modality: 'image', uri: part.image_url?.url });
+        break;
+      case 'input_image':
+        parts.push(part.file_id ? { type: 'file', modality: 'image', file_id: part.file_id } : { type: 'uri', modality: 'image', uri: part.image_url });
+        break;
+      case 'input_audio':
+        parts.push({ type: 'blob', modality: 'audio', content: part.input_audio?.data });
+        break;
+      case 'file':
+      case 'input_file':
+        parts.push({ type: 'file', modality: 'document', file_id: part.file?.file_id ?? part.file_id });
+        break;
+      default:
+        parts.push({ type: String(part.type) });
+    }
+  }
+  return parts;
+}
+
+function toolCallParts(toolCalls: unknown): MessagePart[] {
+  if (!Array.isArray(toolCalls)) return [];
+  return toolCalls.map((call: any) => ({
+    type: 'tool_call',
+    id: call?.id,
+    name: call?.function?.name ?? call?.custom?.name,
+    arguments: parseArguments(call?.function?.arguments ?? call?.custom?.input),
+  }));
+}
+
+/** Chat Completions `messages` (system and developer messages stay in the history). */
+export function chatInputMessages(messages: unknown): ChatMessage[] | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  return messages.map((m: any): ChatMessage => {
+    if (m?.role === 'tool') {
+      return { role: 'tool', parts: [{ type: 'tool_call_response', id: m.tool_call_id, response: m.content }] };
+    }
+    const parts = [...contentParts(m?.content), ...toolCallParts(m?.tool_calls)];
+    if (m?.function_call) parts.push({ type: 'tool_call', name: m.function_call.name, arguments: parseArguments(m.function_call.arguments) });
+    return { role: String(m?.role), parts };
+  });
+}
+
+/** One output message per choice, in index order. */
+export function chatOutputMessages(choices: unknown): ChatMessage[] | undefined {
+  if (!Array.isArray(choices)) return undefined;
+  return choices.map((c: any): ChatMessage => {
+    const message = objectOf(c?.message) ?? {};
+    const parts = [
+      ...contentParts(message.content ?? message.refusal ?? c?.text),
+      ...toolCallParts(message.tool_calls),
+    ];
+    return { role: 'assistant', parts, finish_reason: c?.finish_reason ?? undefined };
+  });
+}
+
+/** `tools` → tool definitions; only the required `type` and `name` (size, per the conventions). */
+export function toolDefinitions(tools: unknown): unknown[] | undefined {
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  return tools.map((t: any) => ({ type: t?.type, name: t?.function?.name ?? t?.name ?? t?.type }));
+}
+
+/** Responses API `input` (a string or a list of input items). */
+export function responsesInputMessages(input: unknown): ChatMessage[] | undefined {
+  if (typeof input === 'string') return [{ role: 'user', parts: [{ type: 'text', content: input }] }];
+  if (!Array.isArray(input)) return undefined;
+  return input.map((item: any): ChatMessage => {
+    if (item?.type === 'function_call_output') {
+      return { role: 'tool', parts: [{ type: 'tool_call_response', id: item.call_id, response: item.output }] };
+    }
+    if (item?.type === 'function_call') {
+      return { role: 'assistant', parts: [{ type: 'tool_call', id: item.call_id, name: item.name, arguments: parseArguments(item.arguments) }] };
+    }
+    return { role: String(item?.role ?? 'user'), parts: contentParts(item?.content) };
+  });
+}
+
+/** A Responses API result is one choice: all its output items make one assistant message. */
+export function responsesOutputMessages(output: unknown): ChatMessage[] | undefined {
+  if (!Array.isArray(output)) return undefined;
+  const parts: MessagePart[] = [];
+  for (const item of output as any[]) {
+    if (item?.type === 'message') parts.push(...contentParts(item.content));
+    else if (item?.type === 'function_call') {
+      parts.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: parseArguments(item.arguments) });
+    } else if (item?.type === 'reasoning') {
+      const summary = Array.isArray(item.summary) ? item.summary.map((s: any) => s?.text).join('') : undefined;
+      if (summary) parts.push({ type: 'reasoning', content: summary });
+    } else if (item?.type) parts.push({ type: String(item.type) });
+  }
+  return [{ role: 'assistant', parts }];
+}
