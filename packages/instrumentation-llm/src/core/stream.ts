@@ -86,9 +86,9 @@ function observeIterator<Chunk>(
     return result;
   };
   const onError = (error: unknown): never => {
+    // The SDK aborts its own controller when a stream fails, so the error, not the signal, says what happened.
     beforeEnd();
-    if (observer.isAborted()) op.fail(error, ABORT_ERROR_TYPE);
-    else op.fail(error);
+    op.fail(error);
     throw error;
   };
   const iterator: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
