@@ -1,0 +1,277 @@
+/**
+ * One measured configuration, in its own process (spawned by run.mjs with --expose-gc).
+ *
+ *   BENCH_CONFIG = sdk | otel | tokenpath | contrib
+ *   BENCH_OPENAI = 6 (bench/.sdk/openai6) | 7 (repo root node_modules)
+ *
+ * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'verify' | 'exit', ... }
+ * and gets back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
+ * the OpenAI client gets an in-memory `fetch`.
+ */
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../../..');
+const CONFIG = process.env.BENCH_CONFIG;
+const OPENAI_MAJOR = process.env.BENCH_OPENAI;
+const CONFIGS = ['sdk', 'otel', 'tokenpath', 'contrib'];
+if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')}, got ${CONFIG}`);
+if (OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new Error(`BENCH_OPENAI must be 6 or 7, got ${OPENAI_MAJOR}`);
+if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
+
+const requireHere = createRequire(import.meta.url);
+
+// ---------------------------------------------------------------------------------------------
+// 1. The OpenTelemetry SDK (every config but `sdk`).
+// ---------------------------------------------------------------------------------------------
+const exported = { spans: 0, batches: 0, last: undefined };
+let tracerProvider;
+let meterProvider;
+let metricReader;
+if (CONFIG !== 'sdk') {
+  const api = requireHere('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = requireHere('@opentelemetry/context-async-hooks');
+  const { TracerProvider, BatchSpanProcessor } = requireHere('@opentelemetry/sdk-trace');
+  const { MeterProvider, MetricReader } = requireHere('@opentelemetry/sdk-metrics');
+
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+  // A no-op exporter that only counts: spans are really created, ended, batched and handed over.
+  const noopExporter = {
+    export(spans, done) {
+      exported.spans += spans.length;
+      exported.batches++;
+      exported.last = spans[spans.length - 1];
+      done({ code: 0 /* ExportResultCode.SUCCESS */ });
+    },
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  };
+  tracerProvider = new TracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: noopExporter,
+        // Never full: no span may take the cheap "dropped" path. Batches of 512 are exported
+        // (synchronously, by the no-op exporter) as they fill, like a busy production process.
+        maxQueueSize: 1 << 20,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 1000,
+      }),
+    ],
+  });
+  // A reader that is never exported during the run; run.mjs collects it once at the end.
+  class IdleMetricReader extends MetricReader {
+    async onShutdown() {}
+    async onForceFlush() {}
+  }
+  metricReader = new IdleMetricReader();
+  meterProvider = new MeterProvider({ readers: [metricReader] });
+  api.trace.setGlobalTracerProvider(tracerProvider);
+  api.metrics.setGlobalMeterProvider(meterProvider);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The instrumentation, constructed before `openai` is required so that its hook patches it.
+// ---------------------------------------------------------------------------------------------
+let instrumentation;
+if (CONFIG === 'tokenpath') {
+  const { LlmInstrumentation } = requireHere('@tokenpath/instrumentation-llm');
+  instrumentation = new LlmInstrumentation();
+} else if (CONFIG === 'contrib') {
+  const { OpenAIInstrumentation } = requireHere('@opentelemetry/instrumentation-openai');
+  instrumentation = new OpenAIInstrumentation();
+}
+if (instrumentation) {
+  instrumentation.setTracerProvider(tracerProvider);
+  instrumentation.setMeterProvider(meterProvider);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The SDK under test, loaded through Node's require from its own folder.
+// ---------------------------------------------------------------------------------------------
+const sdkRoot = OPENAI_MAJOR === '6' ? path.join(here, '.sdk', 'openai6') : repoRoot;
+const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
+const openaiPath = requireSdk.resolve('openai');
+const { OpenAI } = requireSdk('openai');
+const openaiVersion = requireSdk('openai/version').VERSION;
+if (!openaiVersion.startsWith(`${OPENAI_MAJOR}.`)) {
+  throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
+}
+const { isWrapped } = requireHere('@opentelemetry/instrumentation');
+const patched = isWrapped(OpenAI.Chat.Completions.prototype.create);
+if (instrumentation && !patched) {
+  throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is NOT wrapped (openai ${openaiVersion}); nothing would be measured`);
+}
+if (!instrumentation && patched) {
+  throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is wrapped but no instrumentation should be active`);
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_bench' };
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' };
+const JSON_BYTES = completionBytes();
+const SSE_BYTES = sseBytes();
+
+// A new Response per call; the bodies are built once as bytes.
+const jsonFetch = async () => new Response(JSON_BYTES, { status: 200, headers: JSON_HEADERS });
+const sseFetch = async () =>
+  new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(SSE_BYTES);
+        controller.close();
+      },
+    }),
+    { status: 200, headers: SSE_HEADERS },
+  );
+
+const clientOptions = { apiKey: 'sk-bench-not-a-real-key', maxRetries: 0 };
+const jsonClient = new OpenAI({ ...clientOptions, fetch: jsonFetch });
+const sseClient = new OpenAI({ ...clientOptions, fetch: sseFetch });
+
+let sink = 0;
+const calls = { chat: 0, stream: 0 };
+
+async function chatOnce() {
+  const completion = await jsonClient.chat.completions.create({ ...REQUEST });
+  sink += completion.usage.total_tokens;
+}
+
+async function streamOnce() {
+  // include_usage for every config (contrib records stream usage only when it is sent).
+  const stream = await sseClient.chat.completions.create({
+    ...REQUEST,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let n = 0;
+  for await (const chunk of stream) {
+    n++;
+    if (chunk.usage) sink += chunk.usage.total_tokens;
+  }
+  sink += n;
+}
+
+const CASES = { chat: chatOnce, stream: streamOnce };
+
+async function loop(kind, n) {
+  const fn = CASES[kind];
+  for (let i = 0; i < n; i++) await fn();
+  calls[kind] += n;
+}
+
+/** µs per call over n sequential calls. */
+async function timed(kind, n) {
+  const t0 = performance.now();
+  await loop(kind, n);
+  return ((performance.now() - t0) * 1000) / n;
+}
+
+/** heapUsed once spans are flushed out of the batch queue and garbage is collected. */
+async function settledHeap() {
+  if (tracerProvider) await tracerProvider.forceFlush();
+  await new Promise((resolve) => setImmediate(resolve));
+  global.gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  global.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function sanity() {
+  // One of each, checked outside any timing: the fake server answers what the SDK expects.
+  const completion = await jsonClient.chat.completions.create({ ...REQUEST });
+  if (completion.usage?.prompt_tokens !== 24 || completion.choices?.[0]?.finish_reason !== 'stop') {
+    throw new Error('unexpected completion from the in-memory fetch');
+  }
+  const stream = await sseClient.chat.completions.create({ ...REQUEST, stream: true, stream_options: { include_usage: true } });
+  let chunks = 0;
+  let usage;
+  for await (const chunk of stream) {
+    chunks++;
+    if (chunk.usage) usage = chunk.usage;
+  }
+  if (chunks !== STREAM_CHUNKS + 1 || usage?.completion_tokens !== STREAM_CHUNKS) {
+    throw new Error(`unexpected stream: ${chunks} chunks, usage ${JSON.stringify(usage)}`);
+  }
+  calls.chat++;
+  calls.stream++;
+}
+
+function spanSummary(span) {
+  if (!span) return undefined;
+  return {
+    name: span.name,
+    ended: span.ended,
+    kind: span.kind,
+    status: span.status?.code,
+    attributes: span.attributes,
+  };
+}
+
+async function verify() {
+  if (tracerProvider) await tracerProvider.forceFlush();
+  const metrics = {};
+  if (metricReader) {
+    const { resourceMetrics, errors } = await metricReader.collect();
+    if (errors.length > 0) throw new Error(`metric collection failed: ${errors.join(', ')}`);
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        let count = 0;
+        let points = 0;
+        for (const p of metric.dataPoints) {
+          points++;
+          count += p.value?.count ?? 0;
+        }
+        metrics[metric.descriptor.name] = { scope: scope.scope.name, count, points };
+      }
+    }
+  }
+  return {
+    calls: { ...calls },
+    spansExported: exported.spans,
+    exportBatches: exported.batches,
+    lastSpan: spanSummary(exported.last),
+    metrics,
+  };
+}
+
+const handlers = {
+  async warmup({ kind, n }) {
+    await loop(kind, n);
+    return null;
+  },
+  round: ({ kind, n }) => timed(kind, n),
+  heap: () => settledHeap(),
+  verify: () => verify(),
+};
+
+process.on('message', async (msg) => {
+  if (msg.cmd === 'exit') {
+    // --cpu-prof writes its profile on a normal exit.
+    process.disconnect();
+    return;
+  }
+  try {
+    const value = await handlers[msg.cmd](msg);
+    process.send({ id: msg.id, ok: true, value });
+  } catch (error) {
+    process.send({ id: msg.id, ok: false, error: String(error?.stack ?? error) });
+  }
+});
+
+await sanity();
+process.send({
+  ready: true,
+  info: {
+    config: CONFIG,
+    node: process.version,
+    openai: openaiVersion,
+    openaiPath: path.relative(repoRoot, openaiPath),
+    patched,
+    instrumentation: instrumentation ? `${instrumentation.instrumentationName}@${instrumentation.instrumentationVersion}` : null,
+    sink: sink > 0,
+  },
+});

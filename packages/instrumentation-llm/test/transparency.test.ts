@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './support/harness';
+import { startStandIn } from './support/stand-in';
+
+let h: Harness;
+let OpenAI: any;
+
+beforeAll(() => {
+  h = createHarness();
+  OpenAI = h.load('openai');
+});
+afterAll(() => h.shutdown());
+
+/** Everything an app can observe of a sequence of calls: results, stream chunks, errors, helper output. */
+async function runScript(): Promise<unknown[]> {
+  const standIn = await startStandIn();
+  const client = new OpenAI({ apiKey: 'test', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
+  const seen: unknown[] = [];
+  const messages = [{ role: 'user', content: 'same answer both times' }];
+  try {
+    seen.push(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 }));
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) seen.push(chunk);
+    const [a, b] = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })).tee();
+    for await (const chunk of a) seen.push(['a', chunk]);
+    for await (const chunk of b) seen.push(['b', chunk]);
+    const withResponse = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
+    seen.push(withResponse.data, withResponse.response.status, withResponse.request_id);
+    seen.push(await client.responses.create({ model: 'gpt-4o-mini', input: 'same' }));
+    for await (const event of await client.responses.create({ model: 'gpt-4o-mini', input: 'same', stream: true })) seen.push(event);
+    seen.push(await client.embeddings.create({ model: 'text-embedding-3-small', input: 'same' }));
+    seen.push(await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'same' }));
+    seen.push(
+      await client.chat.completions.parse({
+        model: 'gpt-4o-mini',
+        messages,
+        response_format: { type: 'json_schema', json_schema: { name: 'a', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } } },
+      }),
+    );
+    seen.push(await client.chat.completions.stream({ model: 'gpt-4o-mini', messages }).finalChatCompletion());
+    for (const model of ['error-400', 'error-429', 'error-500']) {
+      const error = await client.chat.completions.create({ model, messages }).catch((e: any) => e);
+      seen.push([error.constructor.name, error.status, error.message, error.error]);
+    }
+    const failing = await client.chat.completions.create({ model: 'stream-error', messages, stream: true });
+    const error = await (async () => {
+      try {
+        for await (const chunk of failing) seen.push(chunk);
+      } catch (e: any) {
+        return [e.constructor.name, e.message];
+      }
+    })();
+    seen.push(error);
+  } finally {
+    await standIn.close();
+  }
+  // `created` is the stand-in's clock; request ids are its counter: equal across runs by construction.
+  return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' || k === 'created_at' ? 0 : v)));
+}
+
+describe('transparency', () => {
+  it('gives the app exactly the same results with and without the instrumentation', async () => {
+    h.instrumentation.disable();
+    const without = await runScript();
+    h.instrumentation.enable();
+    const withInstrumentation = await runScript();
+    expect(withInstrumentation).toEqual(without);
+    expect(withInstrumentation.length).toBeGreaterThan(40);
+    // And the instrumented run really was instrumented.
+    expect((await h.spans()).length).toBe(14);
+  });
+});
