@@ -9,6 +9,7 @@
  */
 import { register as registerModuleHook } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { DiagConsoleLogger, DiagLogLevel, ProxyTracerProvider, diag, metrics, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { LlmInstrumentation } from './instrumentation';
@@ -53,7 +54,9 @@ function installShutdown(shutdown: () => Promise<void>): void {
 
 function start(): void {
   const env = process.env;
-  if (isSdkDisabled(env)) return;
+  // Node also runs --require preloads inside its module-hooks worker thread: the SDK and the hook
+  // belong to the application thread only.
+  if (!isMainThread || isSdkDisabled(env)) return;
   // Config mistakes must be visible even when OTEL_LOG_LEVEL is unset (the SDK then logs nothing).
   if (env.OTEL_LOG_LEVEL === undefined) {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
