@@ -59,7 +59,7 @@ export function sourceLocation(url, line0, column0) {
   return `${path.relative(repoRoot, file)}:${line0 + 1}`;
 }
 
-function load(file) {
+function load(file, ours = OURS) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map();
   for (const node of profile.nodes) byId.set(node.id, node);
@@ -72,7 +72,7 @@ function load(file) {
   for (const node of profile.nodes) {
     const cf = node.callFrame;
     node.self = self.get(node.id) ?? 0;
-    node.ours = OURS.test(cf.url);
+    node.ours = ours.test(cf.url);
     node.key = `${cf.functionName || '(anonymous)'} ${cf.url}:${cf.lineNumber}:${cf.columnNumber}`;
   }
   return { profile, byId, totalUs: profile.endTime - profile.startTime };
@@ -94,8 +94,8 @@ function top(map, n, calls) {
 const round = (x) => Math.round(x * 1000) / 1000;
 
 /** What our code costs, per call. `calls` = calls made in the profiled process. */
-export function analyze(file, calls, n = 15) {
-  const { profile, byId } = load(file);
+export function analyze(file, calls, n = 15, ours = OURS) {
+  const { profile, byId } = load(file, ours);
   const selfByLine = new Map(); // our source line → µs (self)
   const selfByFunction = new Map(); // our function → µs (self)
   const underOurs = new Map(); // our innermost function → callee outside our code → µs
@@ -207,7 +207,8 @@ export function toMarkdown(report) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [file, calls, baseFile, baseCalls] = process.argv.slice(2);
-  const report = { label: path.basename(file), analysis: analyze(path.resolve(file), Number(calls)) };
+  const ours = process.env.PROFILE_OURS ? new RegExp(process.env.PROFILE_OURS) : OURS;
+  const report = { label: path.basename(file), analysis: analyze(path.resolve(file), Number(calls), 15, ours) };
   if (baseFile) report.vsBaseline = diff(path.resolve(file), Number(calls), path.resolve(baseFile), Number(baseCalls));
   console.log(toMarkdown(report));
 }

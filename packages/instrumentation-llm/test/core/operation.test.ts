@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { PROFILE_INCUBATING_1_45 } from '@tokenpath/semconv';
+import { GenAiOperation, type OperationSettings } from '../../src/core/operation';
+import { createInstruments } from '../../src/core/metrics';
+import { createHarness } from '../support/harness';
+
+// Operations are built directly on real SDK providers (the harness'), without any SDK client.
+const h = createHarness();
+afterAll(() => h.shutdown());
+
+function settings(): OperationSettings {
+  const meterProvider = (h.instrumentation as any)._meter; // the harness' meter for this scope
+  return {
+    profile: PROFILE_INCUBATING_1_45,
+    tracer: h.tracerProvider.getTracer('test'),
+    instruments: createInstruments(meterProvider, PROFILE_INCUBATING_1_45),
+    captureContent: false,
+    maxContentLength: 100,
+  };
+}
+const start = { operation: 'chat', provider: 'openai', request: { model: 'm', choiceCount: 2 } };
+
+describe('GenAiOperation', () => {
+  it('ends exactly once, whatever is called after', async () => {
+    await h.reset();
+    const op = new GenAiOperation(settings(), start);
+    op.usage.inputTokens = 5;
+    op.end();
+    op.end();
+    op.fail(new Error('late'));
+    const spans = await h.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
+    const duration = await h.points('gen_ai.client.operation.duration');
+    expect(duration.reduce((n, p) => n + p.count, 0)).toBe(1);
+    expect((await h.points('gen_ai.client.token.usage')).map((p) => p.sum)).toEqual([5]);
+  });
+
+  it('reports error for every expected finish reason that never came after inference started', async () => {
+    await h.reset();
+    const op = new GenAiOperation(settings(), start);
+    op.chunk();
+    op.response.finishReasons = [];
+    op.response.finishReasons[1] = 'stop';
+    op.fail(new TypeError('terminated'));
+    const [span] = await h.spans();
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error', 'stop']);
+    expect(span.attributes['error.type']).toBe('TypeError');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'terminated' });
+  });
+
+  it('leaves finish reasons unset when inference never started', async () => {
+    await h.reset();
+    new GenAiOperation(settings(), start).fail({ code: 'ECONNREFUSED' });
+    const [span] = await h.spans();
+    expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
+    expect(span.attributes['error.type']).toBe('ECONNREFUSED');
+  });
+});
