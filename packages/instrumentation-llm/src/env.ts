@@ -1,7 +1,8 @@
 /**
  * The standard `OTEL_*` variables the register entry relies on, checked up front so that a typo
- * gets one clear message naming the variable and its allowed values. The SDK then carries on
- * with its defaults for that setting: a bad value never stops the app or loses other telemetry.
+ * gets one clear message naming the variable and its allowed values. The invalid part is removed
+ * before the SDK reads the variable, so the SDK's default really applies: the SDK itself would
+ * drop an unknown exporter name without falling back, silently losing every metric or span.
  * https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
  */
 type Rule =
@@ -26,34 +27,42 @@ const RULES: Readonly<Record<string, Rule>> = {
   OTEL_EXPORTER_PROMETHEUS_PORT: { kind: 'positiveInteger' },
 };
 
-/** Returns one message per invalid variable (empty when all are valid or unset). */
-export function invalidOtelEnv(env: NodeJS.ProcessEnv): string[] {
+/**
+ * Checks every known variable, removes what is invalid from `env` (the invalid entries of a list,
+ * or the whole variable) and returns one message per invalid variable.
+ */
+export function sanitizeOtelEnv(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   for (const [name, rule] of Object.entries(RULES)) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
     const value = raw.trim().toLowerCase();
-    let ok: boolean;
     let allowed: string;
+    let kept: string | undefined;
     switch (rule.kind) {
       case 'enum':
-        ok = rule.values.includes(value);
+        kept = rule.values.includes(value) ? raw : undefined;
         allowed = `one of ${rule.values.join(', ')}`;
         break;
-      case 'list':
-        ok = value.split(',').every((v) => rule.values.includes(v.trim()));
+      case 'list': {
+        const entries = value.split(',').map((v) => v.trim());
+        const valid = entries.filter((v) => rule.values.includes(v));
+        kept = valid.length === entries.length ? raw : valid.length > 0 ? valid.join(',') : undefined;
         allowed = `a comma-separated list of ${rule.values.join(', ')}`;
         break;
+      }
       case 'positiveInteger':
-        ok = /^\d+$/.test(value) && Number(value) > 0;
+        kept = /^\d+$/.test(value) && Number(value) > 0 ? raw : undefined;
         allowed = 'a positive integer';
         break;
     }
-    if (!ok) {
-      problems.push(
-        `${name} has the invalid value "${raw}"; allowed: ${allowed}. The OpenTelemetry SDK default is used instead.`,
-      );
-    }
+    if (kept === raw) continue;
+    if (kept === undefined) delete env[name];
+    else env[name] = kept;
+    problems.push(
+      `${name} has the invalid value "${raw}"; allowed: ${allowed}. ` +
+        (kept === undefined ? 'The OpenTelemetry default is used instead.' : `Using "${kept}".`),
+    );
   }
   return problems;
 }

@@ -13,7 +13,7 @@ import { isMainThread } from 'node:worker_threads';
 import { DiagConsoleLogger, DiagLogLevel, ProxyTracerProvider, diag, metrics, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { LlmInstrumentation } from './instrumentation';
-import { invalidOtelEnv, isSdkDisabled } from './env';
+import { isSdkDisabled, sanitizeOtelEnv } from './env';
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
@@ -57,21 +57,24 @@ function start(): void {
   // Node also runs --require preloads inside its module-hooks worker thread: the SDK and the hook
   // belong to the application thread only.
   if (!isMainThread || isSdkDisabled(env)) return;
-  // Config mistakes must be visible even when OTEL_LOG_LEVEL is unset (the SDK then logs nothing).
-  if (env.OTEL_LOG_LEVEL === undefined) {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  }
-  for (const problem of invalidOtelEnv(env)) diag.error(`tokenpath: ${problem}`);
 
   const instrumentation = new LlmInstrumentation();
   registerEsmHook(instrumentation);
 
   if (appProvidersRegistered()) {
+    // The app owns the SDK, its diag logger and its configuration: only add the instrumentation.
     instrumentation.setTracerProvider(trace.getTracerProvider());
     instrumentation.setMeterProvider(metrics.getMeterProvider());
     return;
   }
+  const problems = sanitizeOtelEnv(env);
+  // Config mistakes must be visible even when OTEL_LOG_LEVEL is unset (the SDK then logs nothing);
+  // when it is set, the SDK installs the logger at that level.
+  if (env.OTEL_LOG_LEVEL === undefined) {
+    diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  }
   const sdk = new NodeSDK({ instrumentations: [instrumentation] });
+  for (const problem of problems) diag.error(`tokenpath: ${problem}`);
   sdk.start();
   installShutdown(() => sdk.shutdown());
 }

@@ -10,23 +10,62 @@ export interface ApiPromiseLike<T> extends Promise<T> {
   _thenUnwrap<U>(transform: (data: T, props: unknown) => U): ApiPromiseLike<U>;
 }
 
+export interface ApiPromiseObserver<T> {
+  /** The parsed result (a complete response, or the SDK's stream object). */
+  onData(data: T): void;
+  /** The request failed: HTTP error status after retries, connection error, abort. */
+  onError(error: unknown): void;
+  /** The caller took the raw response and never asked for the parsed one: nothing more will be seen. */
+  onRawResponseOnly(): void;
+}
+
 export function isApiPromise(value: unknown): value is ApiPromiseLike<unknown> {
   return (
     value instanceof Promise && typeof (value as Partial<ApiPromiseLike<unknown>>)._thenUnwrap === 'function'
   );
 }
 
-export function observeApiPromise<T>(
-  promise: ApiPromiseLike<T>,
-  onData: (data: T) => void,
-  onError: (error: unknown) => void,
-): ApiPromiseLike<T> {
+export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPromiseObserver<T>): ApiPromiseLike<T> {
+  const observed = promise._thenUnwrap((data: T) => {
+    observer.onData(data);
+    return data;
+  });
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
   const responsePromise = (promise as unknown as { responsePromise?: unknown }).responsePromise;
-  if (responsePromise instanceof Promise) responsePromise.then(undefined, onError);
-  return promise._thenUnwrap((data: T) => {
-    onData(data);
-    return data;
+  if (responsePromise instanceof Promise) {
+    const raw = watchRawOnlyUse(observed);
+    responsePromise.then(() => {
+      if (raw.asResponseCalled && !raw.parseCalled) observer.onRawResponseOnly();
+    }, observer.onError);
+  }
+  return observed;
+}
+
+/**
+ * `asResponse()` alone never parses, so the parsed result never comes; tell that case apart from
+ * a caller that simply awaits later. The SDK's own methods stay the ones that run.
+ */
+function watchRawOnlyUse(promise: object): { asResponseCalled: boolean; parseCalled: boolean } {
+  const state = { asResponseCalled: false, parseCalled: false };
+  const target = promise as { asResponse?: (...a: unknown[]) => unknown; parse?: (...a: unknown[]) => unknown };
+  const { asResponse, parse } = target;
+  if (typeof asResponse !== 'function' || typeof parse !== 'function') return state;
+  Object.defineProperty(promise, 'asResponse', {
+    configurable: true,
+    writable: true,
+    value(this: unknown, ...args: unknown[]) {
+      state.asResponseCalled = true;
+      return asResponse.apply(this, args);
+    },
   });
+  Object.defineProperty(promise, 'parse', {
+    configurable: true,
+    writable: true,
+    value(this: unknown, ...args: unknown[]) {
+      state.parseCalled = true;
+      return parse.apply(this, args);
+    },
+  });
+  return state;
 }

@@ -28,6 +28,8 @@ export interface OperationStart {
   serverAddress?: string;
   serverPort?: number;
   request: RequestFacts;
+  /** False for APIs that have no finish reason at all (OpenAI Responses, embeddings). */
+  hasFinishReasons?: boolean;
 }
 
 export type ContentKind = 'inputMessages' | 'outputMessages' | 'systemInstructions' | 'toolDefinitions';
@@ -56,6 +58,7 @@ export class GenAiOperation {
   private readonly settings: OperationSettings;
   private readonly metricAttributes: Attributes;
   private readonly choiceCount: number;
+  private readonly hasFinishReasons: boolean;
   private readonly startTime = performance.now();
   private firstChunkTime = -1;
   private ended = false;
@@ -73,6 +76,7 @@ export class GenAiOperation {
     }
     this.metricAttributes = base;
     this.choiceCount = start.request.choiceCount ?? 1;
+    this.hasFinishReasons = start.hasFinishReasons ?? true;
 
     // All request attributes at creation, so samplers see the sampling-relevant ones.
     const attributes: Attributes = { ...base };
@@ -168,7 +172,7 @@ export class GenAiOperation {
   private completeFinishReasons(failed: boolean): void {
     let reasons = this.response.finishReasons;
     if (reasons === undefined) {
-      if (!failed || this.firstChunkTime < 0) return;
+      if (!failed || this.firstChunkTime < 0 || !this.hasFinishReasons) return;
       reasons = this.response.finishReasons = [];
     }
     const length = failed ? Math.max(this.choiceCount, reasons.length) : reasons.length;

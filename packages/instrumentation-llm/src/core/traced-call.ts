@@ -74,7 +74,7 @@ function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, para
     }
   };
   const onError = (error: unknown): void => op.fail(error);
-  if (isApiPromise(result)) return observeApiPromise(result, onData, onError);
+  if (isApiPromise(result)) return observeApiPromise(result, { onData, onError, onRawResponseOnly: () => op.end() });
   if (result instanceof Promise) {
     // A plain promise can be observed with then() without consuming anything.
     result.then(onData, onError);

@@ -75,7 +75,7 @@ export function createHarness(options: { config?: LlmInstrumentationConfig; samp
           if (metric.descriptor.name !== metricName) continue;
           if (metric.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${metricName} is not a histogram`);
           for (const p of (metric as HistogramMetricData).dataPoints) {
-            out.push({ attributes: p.attributes, count: p.value.count, sum: p.value.sum });
+            out.push({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? 0 });
           }
         }
       }

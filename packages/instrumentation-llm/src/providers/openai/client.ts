@@ -7,7 +7,7 @@ import { GEN_AI_PROVIDER_NAME_VALUE_OPENAI, type RequestFacts } from '@tokenpath
 import { endpointOf } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
 
-export function openaiStart(operation: string, self: any, request: RequestFacts): OperationStart {
+export function openaiStart(operation: string, self: any, request: RequestFacts, hasFinishReasons = true): OperationStart {
   const endpoint = endpointOf(self?._client?.baseURL);
   return {
     operation,
@@ -15,6 +15,7 @@ export function openaiStart(operation: string, self: any, request: RequestFacts)
     serverAddress: endpoint.address,
     serverPort: endpoint.port,
     request,
+    hasFinishReasons,
   };
 }
 

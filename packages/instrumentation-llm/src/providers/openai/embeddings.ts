@@ -12,7 +12,7 @@ export const embeddingsCreate: CallAdapter = {
     return openaiStart(GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS, self, {
       model: stringOf(p.model),
       encodingFormats: format ? [format] : undefined,
-    });
+    }, false);
   },
 
   onResult(op, result) {

@@ -32,7 +32,7 @@ export const responsesCreate: CallAdapter = {
       conversationId: typeof conversation === 'string' ? conversation : stringOf(objectOf(conversation)?.id),
       serviceTier: tier !== 'auto' ? tier : undefined,
       apiType: OPENAI_API_TYPE_VALUE_RESPONSES,
-    });
+    }, false);
   },
 
   onResult(op, result) {

@@ -336,3 +336,23 @@ describe('disable()', () => {
     expect(await h.spans()).toHaveLength(1);
   });
 });
+
+describe('asResponse() alone', () => {
+  it('ends the operation when the raw response arrives, since no parsed result will follow', async () => {
+    const raw = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
+    expect(raw.status).toBe(200);
+    const spans = await h.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+    expect((await raw.json()).object).toBe('chat.completion');
+    expect((await h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
+  });
+
+  it('still records usage when the caller awaits the promise after taking the raw response with withResponse()', async () => {
+    const p = client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    const { data } = await p.withResponse();
+    expect(data.object).toBe('chat.completion');
+    const [span] = await h.spans();
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(standIn.served[0].usage!.prompt_tokens);
+  });
+});

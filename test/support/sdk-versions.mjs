@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Installs the SDK versions the instrumentation claims to support next to the repo's own copy, one folder per major:
+//
+//   test/.sdk/<name>@<major>/node_modules/<name>        (test/.sdk/ is git-ignored)
+//
+// so a test can load each copy through a require created inside its folder. A folder that already holds the wanted
+// version is left alone (no network). Plain Node ESM, `node:` built-ins only; npm does the installing.
+//
+//   node test/support/sdk-versions.mjs                  # every version in SDK_VERSIONS
+//   node test/support/sdk-versions.mjs openai@5.23.2    # only these
+//
+//   import { installSdkVersions } from '../support/sdk-versions.mjs';
+//   const installed = await installSdkVersions();       // [{ name, version, major, dir, packageDir, status }]
+//
+// The repo's devDependency covers the newest major (openai 7.x); these are the older majors of `openai >=4.0.0 <8`.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Root of the per-version installs. */
+export const SDK_ROOT = path.join(repoRoot, 'test', '.sdk');
+
+/** Versions to test besides the repo's own copy: the newest release of every older supported major. */
+export const SDK_VERSIONS = {
+  openai: ['4.104.0', '5.23.2', '6.49.0'],
+};
+
+const INSTALL_TIMEOUT_MS = 4 * 60_000;
+
+const majorOf = (version) => {
+  const major = /^(\d+)\./.exec(version)?.[1];
+  if (major === undefined) throw new Error(`sdk-versions: "${version}" is not an exact version (expected e.g. 4.104.0)`);
+  return major;
+};
+
+/** Folder of one major's install: test/.sdk/<name>@<major>. */
+export function sdkDir(name, version) {
+  return path.join(SDK_ROOT, `${name}@${majorOf(version)}`);
+}
+
+/** Version of `name` installed in `dir`, or null. */
+export function installedVersion(dir, name) {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** How to run npm: the npm that runs us (npm exec / npm run), else `npm` on PATH. */
+function npmCommand() {
+  const execPath = process.env.npm_execpath;
+  if (execPath && /\.(c?js|mjs)$/.test(execPath) && existsSync(execPath)) return [process.execPath, [execPath]];
+  return [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
+}
+
+/** The exact npm command line installing one version (also what CI runs). */
+export function installCommand(name, version) {
+  const prefix = path.relative(repoRoot, sdkDir(name, version)) || '.';
+  return ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', prefix, `${name}@${version}`];
+}
+
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd: repoRoot, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (error, stdout, stderr) => (error ? reject(Object.assign(error, { stdout, stderr })) : resolve({ stdout, stderr })),
+    );
+  });
+}
+
+/** Installs one version unless it is there already. */
+export async function installSdkVersion(name, version, { log = () => {} } = {}) {
+  const dir = sdkDir(name, version);
+  const result = { name, version, major: Number(majorOf(version)), dir, packageDir: path.join(dir, 'node_modules', name) };
+  if (installedVersion(dir, name) === version) return { ...result, status: 'present' };
+
+  mkdirSync(dir, { recursive: true });
+  // A package.json of its own keeps npm from walking up into the monorepo (workspaces) from this folder.
+  const manifest = path.join(dir, 'package.json');
+  if (!existsSync(manifest)) {
+    writeFileSync(manifest, JSON.stringify({ name: `sdk-${name}-${majorOf(version)}`, private: true }, null, 2) + '\n');
+  }
+  const [command, pre] = npmCommand();
+  const args = [...pre, ...installCommand(name, version)];
+  log(`sdk-versions: npm ${installCommand(name, version).join(' ')}`);
+  try {
+    await run(command, args);
+  } catch (error) {
+    const output = `${error.stderr ?? ''}\n${error.stdout ?? ''}`.trim();
+    const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network|offline|socket hang up/i.test(output);
+    throw new Error(
+      `sdk-versions: could not install ${name}@${version} into ${path.relative(repoRoot, dir)}` +
+        (offline ? ' (the npm registry is not reachable)' : '') +
+        `.\nThe SDK versions matrix needs these installs; CI must run \`node test/support/sdk-versions.mjs\` with registry access` +
+        ` before the tests.\nCommand: npm ${installCommand(name, version).join(' ')}\n` +
+        (error.killed ? `npm timed out after ${INSTALL_TIMEOUT_MS / 1000} s\n` : '') +
+        output.split('\n').slice(-25).join('\n'),
+    );
+  }
+  const got = installedVersion(dir, name);
+  if (got !== version) {
+    throw new Error(`sdk-versions: npm reported success but ${path.relative(repoRoot, result.packageDir)} holds ${got ?? 'nothing'}, not ${version}`);
+  }
+  return { ...result, status: 'installed' };
+}
+
+/**
+ * Installs the given versions (default: every entry of SDK_VERSIONS), one after another (npm's cache is shared).
+ * `specs`: list of `name@version` strings or `{ name, version }`.
+ */
+export async function installSdkVersions(specs, options = {}) {
+  const list = (specs ?? Object.entries(SDK_VERSIONS).flatMap(([name, versions]) => versions.map((version) => ({ name, version })))).map(
+    (s) => {
+      if (typeof s !== 'string') return s;
+      const at = s.lastIndexOf('@');
+      if (at <= 0) throw new Error(`sdk-versions: "${s}" is not name@version`);
+      return { name: s.slice(0, at), version: s.slice(at + 1) };
+    },
+  );
+  const out = [];
+  for (const { name, version } of list) out.push(await installSdkVersion(name, version, options));
+  return out;
+}
+
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const specs = process.argv.slice(2);
+  try {
+    const installed = await installSdkVersions(specs.length ? specs : undefined, { log: (m) => console.log(m) });
+    for (const i of installed) console.log(`${i.name}@${i.version} ${i.status} in ${path.relative(repoRoot, i.packageDir)}`);
+  } catch (error) {
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
