@@ -1,8 +1,13 @@
 /**
  * Streams are instrumented in place: the SDK's own stream object keeps its identity, class and
- * helpers (`tee()`, `toReadableStream()`, `controller`), because only the iterator factory it
- * holds as an instance property is wrapped. Whatever way iteration stops (completion, `break`,
+ * helpers (`tee()`, `toReadableStream()`, `controller`), because only the way it iterates is
+ * wrapped, as an own property of that object. Whatever way iteration stops (completion, `break`,
  * abort, an error mid-way), the operation ends exactly once with the usage seen so far.
+ *
+ * Three shapes are known:
+ * - Stainless streams (openai, @anthropic-ai/sdk) keep an iterator factory in `iterator`;
+ * - async generator objects (@google/genai) iterate through their own `next`/`return`/`throw`;
+ * - plain async iterables (AWS SDK event streams) through `[Symbol.asyncIterator]()`.
  */
 import type { GenAiOperation } from './operation';
 import { instrumentationDiag } from './safe';
@@ -26,20 +31,59 @@ export interface IteratorFactoryStream<Chunk> {
 
 const ABORT_ERROR_TYPE = 'AbortError';
 
-export function isIteratorFactoryStream(value: unknown): value is IteratorFactoryStream<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { iterator?: unknown }).iterator === 'function' &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  );
+type AnyObject = Record<string | symbol, any>;
+
+function isAsyncIterable(value: unknown): value is AnyObject {
+  return value !== null && typeof value === 'object' && typeof (value as AnyObject)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Instruments `stream` in place if it has one of the known shapes; returns false (and leaves it
+ * alone) otherwise, so the caller can treat the result as a complete response.
+ */
+export function instrumentStream<Chunk>(stream: unknown, op: GenAiOperation, observer: StreamObserver<Chunk>): boolean {
+  if (!isAsyncIterable(stream)) return false;
+  if (typeof stream.iterator === 'function') {
+    instrumentIteratorFactoryInPlace(stream as unknown as IteratorFactoryStream<Chunk>, op, observer);
+  } else if (typeof stream.next === 'function') {
+    instrumentGeneratorInPlace(stream, op, observer);
+  } else {
+    instrumentIterableInPlace(stream, op, observer);
+  }
+  return true;
+}
+
+/** Async generator objects: own `next`/`return`/`throw` shadow the prototype's, which still do the work. */
+function instrumentGeneratorInPlace<Chunk>(generator: AnyObject, op: GenAiOperation, observer: StreamObserver<Chunk>): void {
+  const proto = Object.getPrototypeOf(generator) as AnyObject;
+  const source: AsyncIterator<Chunk> = {
+    next: (...args: [] | [unknown]) => proto.next.apply(generator, args),
+    return: (value?: unknown) => proto.return.call(generator, value),
+    throw: (error?: unknown) => proto.throw.call(generator, error),
+  };
+  const observed = observeIterator(source, op, observer);
+  for (const method of ['next', 'return', 'throw'] as const) {
+    Object.defineProperty(generator, method, { configurable: true, writable: true, value: observed[method] });
+  }
+}
+
+/** Plain async iterables: each `[Symbol.asyncIterator]()` call gets an observed iterator. */
+function instrumentIterableInPlace<Chunk>(iterable: AnyObject, op: GenAiOperation, observer: StreamObserver<Chunk>): void {
+  const original = iterable[Symbol.asyncIterator] as () => AsyncIterator<Chunk>;
+  Object.defineProperty(iterable, Symbol.asyncIterator, {
+    configurable: true,
+    writable: true,
+    value: function instrumentedAsyncIterator(this: unknown) {
+      return observeIterator(original.call(this), op, observer);
+    },
+  });
 }
 
 /**
  * Replaces `stream.iterator` so that every iteration (including both branches of `tee()`, which
  * share one source iteration) reports chunks to `onChunk` and ends `op`.
  */
-export function instrumentStreamInPlace<Chunk>(
+function instrumentIteratorFactoryInPlace<Chunk>(
   stream: IteratorFactoryStream<Chunk>,
   op: GenAiOperation,
   observer: StreamObserver<Chunk>,

@@ -7,7 +7,7 @@
 import { context } from '@opentelemetry/api';
 import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
 import { isApiPromise, observeApiPromise } from './api-promise';
-import { instrumentStreamInPlace, isIteratorFactoryStream, type ChunkHandler } from './stream';
+import { instrumentStream, type ChunkHandler } from './stream';
 import { instrumentationDiag, safely } from './safe';
 
 /** What a provider adapter tells the core about one API method. */
@@ -24,6 +24,10 @@ export interface CallAdapter<Params = any, Result = any, Chunk = any> {
   isAborted?(stream: any): boolean;
   /** Called before a streamed operation ends (e.g. to record accumulated content). */
   onStreamEnd?(op: GenAiOperation): void;
+  /** Where a result keeps its stream, or undefined when it is complete; default: the result itself. */
+  streamOf?(result: Result): unknown;
+  /** Reads what a streamed result's envelope says before its chunks (e.g. response metadata). */
+  onStreamStart?(op: GenAiOperation, result: Result, params: Params): void;
 }
 
 /** Supplies the settings at call time, so a new meter or tracer provider takes effect at once. */
@@ -85,14 +89,18 @@ function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, para
 }
 
 function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, params: unknown): void {
-  if (adapter.onChunk && isIteratorFactoryStream(data)) {
+  if (adapter.onChunk) {
+    const stream = adapter.streamOf ? adapter.streamOf(data) : data;
     const isAborted = adapter.isAborted;
-    instrumentStreamInPlace(data, op, {
+    const observer = {
       onChunk: adapter.onChunk,
-      isAborted: isAborted ? () => isAborted(data) : () => false,
+      isAborted: isAborted ? () => isAborted(stream) : () => false,
       beforeEnd: adapter.onStreamEnd,
-    });
-    return;
+    };
+    if (instrumentStream(stream, op, observer)) {
+      adapter.onStreamStart?.(op, data, params);
+      return;
+    }
   }
   adapter.onResult(op, data, params);
   op.end();
