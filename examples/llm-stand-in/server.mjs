@@ -21,6 +21,9 @@ import { createContext, readJsonBody } from './wire.mjs';
 import { replay } from './replay.mjs';
 import { idFactory } from './model.mjs';
 import { openai } from './openai.mjs';
+import { anthropic } from './anthropic.mjs';
+import { gemini } from './gemini.mjs';
+import { bedrock } from './bedrock.mjs';
 
 /**
  * A provider: one file exporting one object, listed in PROVIDERS below.
@@ -49,6 +52,9 @@ import { openai } from './openai.mjs';
  * @type {Provider[]}
  */
 const PROVIDERS = [
+  anthropic,
+  gemini,
+  bedrock,
   openai,
 ];
 

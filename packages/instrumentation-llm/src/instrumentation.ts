@@ -8,6 +8,9 @@ import { parseCaptureContentEnv } from './core/content';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
 import type { ProviderPatcher } from './providers/provider';
 import { openaiModule } from './providers/openai';
+import { anthropicModules } from './providers/anthropic-ai-sdk';
+import { googleGenAiModules } from './providers/google-genai';
+import { bedrockRuntimeModules } from './providers/aws-sdk-client-bedrock-runtime';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 
@@ -34,7 +37,12 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
         if (isWrapped((target as any)[method])) this._unwrap(target as any, method);
       },
     };
-    return [openaiModule(patcher)];
+    return [
+      openaiModule(patcher),
+      ...anthropicModules(patcher),
+      ...googleGenAiModules(patcher),
+      ...bedrockRuntimeModules(patcher),
+    ];
   }
 
   /** True while enabled; disabled means every patched method calls straight through. */
