@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,40 +6,28 @@ import { join } from 'node:path';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { SimpleSpanProcessor, TracerProvider, InMemorySpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createHarness, type Harness } from './support/harness';
-import { startStandIn, type StandIn } from './support/stand-in';
+import { openaiClient, useTestbed } from './support/testbed';
 
-let h: Harness;
-let standIn: StandIn;
-let client: any;
+const bed = useTestbed(openaiClient);
 const diagErrors: string[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   diag.setLogger(
     { error: (m: string) => diagErrors.push(m), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
     DiagLogLevel.ERROR,
   );
-  h = createHarness();
-  standIn = await startStandIn();
-  const OpenAI = h.load('openai');
-  client = new OpenAI({ apiKey: 'test', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
 });
-afterAll(async () => {
-  await standIn.close();
-  await h.shutdown();
-});
-beforeEach(async () => {
-  await h.reset();
+beforeEach(() => {
   diagErrors.length = 0;
 });
 
 describe('the host app is never broken', () => {
   it('passes a malformed provider response through unchanged and still ends the span', async () => {
     const body = { id: 42, object: 'chat.completion', model: ['x'], choices: 'not-a-list', usage: { prompt_tokens: '12', completion_tokens: -1 } };
-    standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body } });
-    const result = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+    bed.standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body } });
+    const result = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(JSON.parse(JSON.stringify(result))).toEqual(body);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(span.attributes['gen_ai.response.id']).toBeUndefined();
     expect(span.ended).toBe(true);
@@ -47,12 +35,12 @@ describe('the host app is never broken', () => {
 
   it('passes malformed stream chunks through unchanged', async () => {
     const events = ['{"id":"c1","choices":[{"index":"zero","delta":null,"finish_reason":7}],"usage":"lots"}', '[DONE]'];
-    standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'text/event-stream' }, stream_format: 'sse', sse_events: events } });
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
+    bed.standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'text/event-stream' }, stream_format: 'sse', sse_events: events } });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
     const chunks = [];
     for await (const c of stream) chunks.push(c);
     expect(chunks).toEqual([JSON.parse(events[0])]);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.response.id']).toBe('c1');
   });
 
@@ -66,13 +54,13 @@ describe('the host app is never broken', () => {
       shutdown: async () => {},
     };
     const broken = new TracerProvider({ spanProcessors: [throwing, new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })] });
-    h.instrumentation.setTracerProvider(broken);
+    bed.h.instrumentation.setTracerProvider(broken);
     try {
-      const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still works' }] });
+      const r = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still works' }] });
       expect(r.choices[0].message.content).toContain('stand-in');
       expect(diagErrors.some((m) => m.includes('tokenpath'))).toBe(true);
     } finally {
-      h.instrumentation.setTracerProvider(h.tracerProvider);
+      bed.h.instrumentation.setTracerProvider(bed.h.tracerProvider);
     }
   });
 
@@ -88,7 +76,7 @@ describe('the host app is never broken', () => {
     );
     const future = createRequire(join(dir, 'index.js'))('openai');
     expect(isWrapped(future.OpenAI.Chat.Completions.prototype.create)).toBe(false);
-    const current = h.load('openai');
+    const current = bed.sdk;
     expect(isWrapped(current.OpenAI.Chat.Completions.prototype.create)).toBe(true);
   });
 });

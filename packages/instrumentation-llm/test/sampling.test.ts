@@ -1,38 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
-import { createHarness, tokenTotal, type Harness } from './support/harness';
-import { startStandIn, type StandIn } from './support/stand-in';
+import { tokenTotal } from './support/harness';
+import { openaiClient, useTestbed } from './support/testbed';
 
-let h: Harness;
-let standIn: StandIn;
-let client: any;
-
-beforeAll(async () => {
-  h = createHarness({ sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }) });
-  standIn = await startStandIn();
-  const OpenAI = h.load('openai');
-  client = new OpenAI({ apiKey: 'test', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await standIn.close();
-  await h.shutdown();
-});
+const bed = useTestbed(openaiClient, { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }) });
 
 describe('metering is independent of trace sampling', () => {
   it('records exact token metrics when no span is sampled', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'one two three' }] });
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'four five' }], stream: true, stream_options: { include_usage: true } });
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'one two three' }] });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'four five' }], stream: true, stream_options: { include_usage: true } });
     for await (const _ of stream);
-    await client.responses.create({ model: 'gpt-4o-mini', input: 'six seven eight nine' });
+    await bed.client.responses.create({ model: 'gpt-4o-mini', input: 'six seven eight nine' });
 
-    expect(await h.spans()).toHaveLength(0);
-    const tokens = await h.points('gen_ai.client.token.usage');
-    const served = standIn.served.map((s) => s.usage!);
+    expect(await bed.h.spans()).toHaveLength(0);
+    const tokens = await bed.h.points('gen_ai.client.token.usage');
+    const served = bed.standIn.served.map((s) => s.usage!);
     const input = served[0].prompt_tokens + served[1].prompt_tokens + served[2].input_tokens;
     const output = served[0].completion_tokens + served[1].completion_tokens + served[2].output_tokens;
     expect(tokenTotal(tokens, 'input')).toBe(input);
     expect(tokenTotal(tokens, 'output')).toBe(output);
-    const duration = await h.points('gen_ai.client.operation.duration');
+    const duration = await bed.h.points('gen_ai.client.operation.duration');
     expect(duration.reduce((n, p) => n + p.count, 0)).toBe(3);
     expect(duration[0].attributes['gen_ai.response.model']).toBe('gpt-4o-mini-2024-07-18');
   });

@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { createHarness, tokenTotal, type Harness } from '../../support/harness';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+import { tokenTotal } from '../../support/harness';
+import { openaiClient, useTestbed } from '../../support/testbed';
 
-let h: Harness;
-let standIn: StandIn;
-let client: any;
-let OpenAI: any;
+const bed = useTestbed(openaiClient);
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-
-beforeAll(async () => {
-  h = createHarness();
-  standIn = await startStandIn();
-  OpenAI = h.load('openai');
-  client = new OpenAI({ apiKey: 'sk-test-secret-key', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await standIn.close();
-  await h.shutdown();
-});
-beforeEach(async () => {
-  await h.reset();
-  standIn.served.length = 0;
-});
 
 describe('chat.completions.create', () => {
   it('records the exact attribute set of a non-streamed call', async () => {
-    const result = await client.chat.completions.create({
+    const result = await bed.client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
       temperature: 0.2,
@@ -39,16 +21,16 @@ describe('chat.completions.create', () => {
       service_tier: 'flex',
       prompt_cache_key: 'k1',
     });
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.name).toBe('chat gpt-4o-mini');
     expect(span.kind).toBe(SpanKind.CLIENT);
-    const usage = standIn.served[0].usage!;
+    const usage = bed.standIn.served[0].usage!;
     expect(span.attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
       'server.address': '127.0.0.1',
-      'server.port': standIn.port,
+      'server.port': bed.standIn.port,
       'gen_ai.request.temperature': 0.2,
       'gen_ai.request.top_p': 0.9,
       'gen_ai.request.max_tokens': 50,
@@ -73,12 +55,12 @@ describe('chat.completions.create', () => {
   });
 
   it('records one duration point and exact input and output token points per call', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a b c d e f g' }] });
-    const duration = await h.points('gen_ai.client.operation.duration');
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a b c d e f g' }] });
+    const duration = await bed.h.points('gen_ai.client.operation.duration');
     expect(duration.reduce((n, p) => n + p.count, 0)).toBe(2);
-    const tokens = await h.points('gen_ai.client.token.usage');
-    const served = standIn.served.map((s) => s.usage!);
+    const tokens = await bed.h.points('gen_ai.client.token.usage');
+    const served = bed.standIn.served.map((s) => s.usage!);
     expect(tokenTotal(tokens, 'input')).toBe(served[0].prompt_tokens + served[1].prompt_tokens);
     expect(tokenTotal(tokens, 'output')).toBe(served[0].completion_tokens + served[1].completion_tokens);
     expect(tokens[0].attributes).toEqual({
@@ -87,50 +69,50 @@ describe('chat.completions.create', () => {
       'gen_ai.request.model': 'gpt-4o-mini',
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
       'server.address': '127.0.0.1',
-      'server.port': standIn.port,
+      'server.port': bed.standIn.port,
       'gen_ai.token.type': tokens[0].attributes['gen_ai.token.type'],
     });
   });
 
   it('records reasoning tokens as part of the output tokens', async () => {
-    await client.chat.completions.create({ model: 'o4-mini', messages });
-    const [span] = await h.spans();
-    const usage = standIn.served[0].usage!;
+    await bed.client.chat.completions.create({ model: 'o4-mini', messages });
+    const [span] = await bed.h.spans();
+    const usage = bed.standIn.served[0].usage!;
     expect(span.attributes['gen_ai.usage.reasoning.output_tokens']).toBe(2);
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(usage.completion_tokens);
   });
 
   it('reports one finish reason per choice and the choice count for n > 1', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 });
-    const [span] = await h.spans();
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 });
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.request.choice.count']).toBe(2);
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop', 'stop']);
   });
 
   it('reports tool_calls as the finish reason of a tool call', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
-    const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather in Paris?' }], tools });
+    const r = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather in Paris?' }], tools });
     expect(r.choices[0].message.tool_calls[0].function.name).toBe('get_weather');
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls']);
   });
 
   it('records json as the output type of a structured-output request', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages, response_format: { type: 'json_object' } });
-    const [span] = await h.spans();
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, response_format: { type: 'json_object' } });
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.output.type']).toBe('json');
   });
 });
 
 describe('chat.completions.create with stream: true', () => {
   it('records usage from the final chunk when include_usage is set', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toContain('stand-in');
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    const usage = standIn.served[0].usage!;
+    const usage = bed.standIn.served[0].usage!;
     expect(spans[0].attributes).toMatchObject({
       'gen_ai.request.stream': true,
       'gen_ai.response.finish_reasons': ['stop'],
@@ -138,51 +120,51 @@ describe('chat.completions.create with stream: true', () => {
       'gen_ai.usage.output_tokens': usage.completion_tokens,
     });
     expect(spans[0].attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
-    expect((await h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
+    expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
   });
 
   it('records no usage and no token points when the stream carries none', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
     for await (const _ of stream);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
-    expect(await h.points('gen_ai.client.token.usage')).toEqual([]);
+    expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
   });
 
   it('interleaves n = 2 streamed choices into one finish reason each', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2, stream: true, stream_options: { include_usage: true } });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2, stream: true, stream_options: { include_usage: true } });
     for await (const _ of stream);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop', 'stop']);
   });
 
   it('ends the span once when the consumer breaks out early', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
     let n = 0;
     for await (const _ of stream) if (++n === 2) break;
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
     expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
-    expect((await h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
+    expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
   });
 
   it('reports an aborted stream as cancelled with the chunks seen so far', async () => {
-    const stream = await client.chat.completions.create({ model: 'stream-hang', messages, stream: true });
+    const stream = await bed.client.chat.completions.create({ model: 'stream-hang', messages, stream: true });
     const chunks: unknown[] = [];
     for await (const chunk of stream) {
       chunks.push(chunk);
       stream.controller.abort();
     }
     expect(chunks).toHaveLength(1);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['error.type']).toBe('AbortError');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
   });
 
   it('fails the span when the stream errors mid-way, and the caller still gets the SDK error', async () => {
-    const stream = await client.chat.completions.create({ model: 'stream-error', messages, stream: true });
+    const stream = await bed.client.chat.completions.create({ model: 'stream-error', messages, stream: true });
     let seen = 0;
     const error = await (async () => {
       try {
@@ -191,18 +173,18 @@ describe('chat.completions.create with stream: true', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toBeInstanceOf(bed.sdk.APIError);
     expect(seen).toBeGreaterThan(0);
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('APIError');
     expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
-    const duration = await h.points('gen_ai.client.operation.duration');
+    const duration = await bed.h.points('gen_ai.client.operation.duration');
     expect(duration[0].attributes['error.type']).toBe('APIError');
   });
 
   it('does not prevent usage of tee', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
     const [left, right] = stream.tee();
     const read = async (s: any) => {
       let text = '';
@@ -212,13 +194,13 @@ describe('chat.completions.create with stream: true', () => {
     const [a, b] = await Promise.all([read(left), read(right)]);
     expect(a).toBe(b);
     expect(a.length).toBeGreaterThan(0);
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(standIn.served[0].usage!.completion_tokens);
+    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(bed.standIn.served[0].usage!.completion_tokens);
   });
 
   it('does not prevent usage of toReadableStream', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
     const reader = stream.toReadableStream().getReader();
     let bytes = 0;
     for (;;) {
@@ -227,12 +209,12 @@ describe('chat.completions.create with stream: true', () => {
       bytes += value.length;
     }
     expect(bytes).toBeGreaterThan(0);
-    expect(await h.spans()).toHaveLength(1);
+    expect(await bed.h.spans()).toHaveLength(1);
   });
 
   it('hands back the SDK stream object itself', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
-    const { Stream } = h.load('openai/streaming');
+    const stream = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const { Stream } = bed.h.load('openai/streaming');
     expect(stream).toBeInstanceOf(Stream);
     expect(stream.controller).toBeInstanceOf(AbortController);
     for await (const _ of stream);
@@ -241,45 +223,45 @@ describe('chat.completions.create with stream: true', () => {
 
 describe('the APIPromise', () => {
   it('keeps withResponse() and asResponse() working', async () => {
-    const { data, response, request_id } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
+    const { data, response, request_id } = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
     expect(data.choices[0].message.content).toContain('stand-in');
     expect(response.status).toBe(200);
     expect(request_id).toBeTruthy();
-    const raw = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
+    const raw = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
     expect((await raw.json()).object).toBe('chat.completion');
-    const spans = await h.spans();
-    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(standIn.served[0].usage!.prompt_tokens);
+    const spans = await bed.h.spans();
+    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(bed.standIn.served[0].usage!.prompt_tokens);
   });
 
   it('reports an HTTP 429 with error.type and no token points, and the caller gets RateLimitError', async () => {
-    await expect(client.chat.completions.create({ model: 'error-429', messages })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
-    const [span] = await h.spans();
+    await expect(bed.client.chat.completions.create({ model: 'error-429', messages })).rejects.toBeInstanceOf(bed.sdk.RateLimitError);
+    const [span] = await bed.h.spans();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('RateLimitError');
     expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
-    expect(await h.points('gen_ai.client.token.usage')).toEqual([]);
-    const [duration] = await h.points('gen_ai.client.operation.duration');
+    expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
+    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
     expect(duration.attributes['error.type']).toBe('RateLimitError');
   });
 
   it('keeps the SDK retries inside one span', async () => {
-    const retrying = new OpenAI({ apiKey: 'k', baseURL: `${standIn.url}/v1`, maxRetries: 2 });
-    const before = standIn.requests.length;
-    await expect(retrying.chat.completions.create({ model: 'error-500', messages })).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-    expect(standIn.requests.length - before).toBe(3);
-    expect(await h.spans()).toHaveLength(1);
+    const retrying = new bed.sdk({ apiKey: 'k', baseURL: `${bed.standIn.url}/v1`, maxRetries: 2 });
+    const before = bed.standIn.requests.length;
+    await expect(retrying.chat.completions.create({ model: 'error-500', messages })).rejects.toBeInstanceOf(bed.sdk.InternalServerError);
+    expect(bed.standIn.requests.length - before).toBe(3);
+    expect(await bed.h.spans()).toHaveLength(1);
   });
 
   it('never puts the API key into telemetry', async () => {
-    await expect(client.chat.completions.create({ model: 'error-401', messages })).rejects.toThrow();
-    const [span] = await h.spans();
+    await expect(bed.client.chat.completions.create({ model: 'error-401', messages })).rejects.toThrow();
+    const [span] = await bed.h.spans();
     expect(JSON.stringify({ a: span.attributes, s: span.status, e: span.events })).not.toContain('sk-test-secret-key');
   });
 });
 
 describe('the helpers that end in create()', () => {
   it('keeps chat.completions.parse() working (no "Body is unusable")', async () => {
-    const result = await client.chat.completions.parse({
+    const result = await bed.client.chat.completions.parse({
       model: 'gpt-4o-mini',
       messages,
       response_format: {
@@ -288,71 +270,71 @@ describe('the helpers that end in create()', () => {
       },
     });
     expect(result.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
-    const [span] = await h.spans();
+    const [span] = await bed.h.spans();
     expect(span.attributes['gen_ai.output.type']).toBe('json');
-    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(standIn.served[0].usage!.completion_tokens);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(bed.standIn.served[0].usage!.completion_tokens);
   });
 
   it('keeps chat.completions.stream() events and finalChatCompletion() working', async () => {
-    const runner = client.chat.completions.stream({ model: 'gpt-4o-mini', messages, stream_options: { include_usage: true } });
+    const runner = bed.client.chat.completions.stream({ model: 'gpt-4o-mini', messages, stream_options: { include_usage: true } });
     let deltas = 0;
     runner.on('content.delta', () => deltas++);
     const final = await runner.finalChatCompletion();
     expect(deltas).toBeGreaterThan(0);
     expect(final.choices[0].message.content).toContain('stand-in');
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(standIn.served[0].usage!.prompt_tokens);
+    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(bed.standIn.served[0].usage!.prompt_tokens);
   });
 
   it('records one span per API call of runTools()', async () => {
-    const runner = client.chat.completions.runTools({
+    const runner = bed.client.chat.completions.runTools({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'weather in Paris?' }],
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} }, function: () => 'sunny', parse: JSON.parse } }],
     });
     const content = await runner.finalContent();
     expect(content).toContain('stand-in');
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans.map((s) => s.attributes['gen_ai.response.finish_reasons'])).toEqual([['tool_calls'], ['stop']]);
   });
 });
 
 describe('content capture', () => {
   it('records no content by default', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    const [span] = await h.spans();
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    const [span] = await bed.h.spans();
     expect(Object.keys(span.attributes).filter((k) => k.includes('messages') || k.includes('instructions'))).toEqual([]);
   });
 });
 
 describe('disable()', () => {
   it('stops recording and unpatches, and enable() patches again', async () => {
-    h.instrumentation.disable();
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    expect(await h.spans()).toHaveLength(0);
-    h.instrumentation.enable();
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    expect(await h.spans()).toHaveLength(1);
+    bed.h.instrumentation.disable();
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(await bed.h.spans()).toHaveLength(0);
+    bed.h.instrumentation.enable();
+    await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(await bed.h.spans()).toHaveLength(1);
   });
 });
 
 describe('asResponse() alone', () => {
   it('ends the operation when the raw response arrives, since no parsed result will follow', async () => {
-    const raw = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
+    const raw = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
     expect(raw.status).toBe(200);
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
     expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect((await raw.json()).object).toBe('chat.completion');
-    expect((await h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
+    expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
   });
 
   it('still records usage when the caller awaits the promise after taking the raw response with withResponse()', async () => {
-    const p = client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    const p = bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     const { data } = await p.withResponse();
     expect(data.object).toBe('chat.completion');
-    const [span] = await h.spans();
-    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(standIn.served[0].usage!.prompt_tokens);
+    const [span] = await bed.h.spans();
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(bed.standIn.served[0].usage!.prompt_tokens);
   });
 });

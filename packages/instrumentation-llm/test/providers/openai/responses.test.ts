@@ -1,31 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createHarness, tokenTotal, type Harness } from '../../support/harness';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+import { tokenTotal } from '../../support/harness';
+import { openaiClient, useTestbed } from '../../support/testbed';
 
-let h: Harness;
-let standIn: StandIn;
-let client: any;
-let OpenAI: any;
-
-beforeAll(async () => {
-  h = createHarness();
-  standIn = await startStandIn();
-  OpenAI = h.load('openai');
-  client = new OpenAI({ apiKey: 'test', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await standIn.close();
-  await h.shutdown();
-});
-beforeEach(async () => {
-  await h.reset();
-  standIn.served.length = 0;
-});
+const bed = useTestbed(openaiClient);
 
 describe('responses.create', () => {
   it('records the exact attribute set of a non-streamed call', async () => {
-    const r = await client.responses.create({
+    const r = await bed.client.responses.create({
       model: 'gpt-5-mini',
       input: 'explain tokens in one line',
       instructions: 'be brief',
@@ -35,15 +17,15 @@ describe('responses.create', () => {
       prompt_cache_key: 'k',
       text: { format: { type: 'json_schema', name: 'a', schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } } },
     });
-    const [span] = await h.spans();
-    const usage = standIn.served[0].usage!;
+    const [span] = await bed.h.spans();
+    const usage = bed.standIn.served[0].usage!;
     expect(span.name).toBe('chat gpt-5-mini');
     expect(span.attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-5-mini',
       'server.address': '127.0.0.1',
-      'server.port': standIn.port,
+      'server.port': bed.standIn.port,
       'gen_ai.request.temperature': 0.4,
       'gen_ai.request.top_p': 0.8,
       'gen_ai.request.max_tokens': 64,
@@ -62,12 +44,12 @@ describe('responses.create', () => {
   });
 
   it('reads usage from response.completed in a stream', async () => {
-    const stream = await client.responses.create({ model: 'gpt-4o-mini', input: 'stream me a line', stream: true });
+    const stream = await bed.client.responses.create({ model: 'gpt-4o-mini', input: 'stream me a line', stream: true });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types.at(-1)).toBe('response.completed');
-    const [span] = await h.spans();
-    const usage = standIn.served[0].usage!;
+    const [span] = await bed.h.spans();
+    const usage = bed.standIn.served[0].usage!;
     expect(span.attributes).toMatchObject({
       'gen_ai.request.stream': true,
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
@@ -75,41 +57,41 @@ describe('responses.create', () => {
       'gen_ai.usage.output_tokens': usage.output_tokens,
     });
     expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
-    const tokens = await h.points('gen_ai.client.token.usage');
+    const tokens = await bed.h.points('gen_ai.client.token.usage');
     expect(tokenTotal(tokens, 'output')).toBe(usage.output_tokens);
   });
 
   it('reports a stream that ends in an error event as failed, and the caller gets the SDK error', async () => {
-    const stream = await client.responses.create({ model: 'stream-error', input: 'fail please', stream: true });
+    const stream = await bed.client.responses.create({ model: 'stream-error', input: 'fail please', stream: true });
     await expect((async () => {
       for await (const _ of stream);
-    })()).rejects.toBeInstanceOf(OpenAI.APIError);
-    const [span] = await h.spans();
+    })()).rejects.toBeInstanceOf(bed.sdk.APIError);
+    const [span] = await bed.h.spans();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBeDefined();
   });
 
   it('keeps responses.parse() working', async () => {
-    const r = await client.responses.parse({
+    const r = await bed.client.responses.parse({
       model: 'gpt-4o-mini',
       input: 'json please',
       text: { format: { type: 'json_schema', name: 'a', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } } },
     });
     expect(r.output_parsed).toEqual({ answer: 'stand-in' });
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(standIn.served[0].usage!.output_tokens);
+    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(bed.standIn.served[0].usage!.output_tokens);
   });
 
   it('keeps the responses.stream() helper and finalResponse() working', async () => {
-    const runner = client.responses.stream({ model: 'gpt-4o-mini', input: 'stream helper' });
+    const runner = bed.client.responses.stream({ model: 'gpt-4o-mini', input: 'stream helper' });
     let deltas = 0;
     runner.on('response.output_text.delta', () => deltas++);
     const final = await runner.finalResponse();
     expect(deltas).toBeGreaterThan(0);
     expect(final.output_text).toContain('stand-in');
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(standIn.served[0].usage!.input_tokens);
+    expect(spans[0].attributes['gen_ai.usage.input_tokens']).toBe(bed.standIn.served[0].usage!.input_tokens);
   });
 });
