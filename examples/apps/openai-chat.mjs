@@ -1,46 +1,9 @@
 // A tiny OpenAI app (ESM) for the register end-to-end tests; it knows nothing about OpenTelemetry.
-// The SDK reads OPENAI_BASE_URL and OPENAI_API_KEY itself. Models can be overridden with APP_MODEL_PREFIX so
-// that every test run uses models of its own.
+// The SDK reads OPENAI_BASE_URL and OPENAI_API_KEY itself.
 import OpenAI from 'openai';
+import calls from './openai-calls.cjs';
 
-async function main() {
-  const prefix = process.env.APP_MODEL_PREFIX ?? '';
-  const client = new OpenAI();
-  const results = [];
-
-  const chat = await client.chat.completions.create({
-    model: `${prefix}gpt-4o-mini`,
-    messages: [{ role: 'user', content: 'Say hello to the end-to-end test' }],
-  });
-  results.push(chat.usage);
-
-  const stream = await client.chat.completions.create({
-    model: `${prefix}gpt-4.1-nano`,
-    messages: [{ role: 'user', content: 'Stream a short answer please' }],
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let streamUsage = null;
-  for await (const chunk of stream) if (chunk.usage) streamUsage = chunk.usage;
-  results.push(streamUsage);
-
-  const embedding = await client.embeddings.create({
-    model: `${prefix}text-embedding-3-small`,
-    input: ['first text to embed', 'and a second one'],
-  });
-  results.push(embedding.usage);
-
-  const response = await client.responses.create({
-    model: `${prefix}gpt-4o`,
-    instructions: 'Answer briefly.',
-    input: 'What does the register entry do?',
-  });
-  results.push(response.usage);
-
-  process.stdout.write(`${JSON.stringify({ results })}\n`);
-}
-
-main().catch((error) => {
+calls.run(OpenAI).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
