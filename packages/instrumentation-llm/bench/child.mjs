@@ -1,7 +1,8 @@
 /**
  * One measured configuration, in its own process (spawned by run.mjs with --expose-gc).
  *
- *   BENCH_CONFIG = sdk | otel | tokenpath | contrib
+ *   BENCH_CONFIG = sdk | otel | tokenpath | contrib | floor-ctx | floor-observe | floor-span | floor
+ *                  (the floor-* configs: see floor.mjs)
  *   BENCH_OPENAI = 6 (bench/.sdk/openai6) | 7 (repo root node_modules)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'verify' | 'exit', ... }
@@ -11,14 +12,18 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
+import { installFloor } from './floor.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const CONFIG = process.env.BENCH_CONFIG;
 const OPENAI_MAJOR = process.env.BENCH_OPENAI;
-const CONFIGS = ['sdk', 'otel', 'tokenpath', 'contrib'];
+const FLOOR_LEVELS = { 'floor-ctx': 'ctx', 'floor-observe': 'observe', 'floor-span': 'span', floor: 'full' };
+const CONFIGS = ['sdk', 'otel', 'tokenpath', 'contrib', ...Object.keys(FLOOR_LEVELS)];
+const isFloor = CONFIG in FLOOR_LEVELS;
 if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')}, got ${CONFIG}`);
 if (OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new Error(`BENCH_OPENAI must be 6 or 7, got ${OPENAI_MAJOR}`);
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
@@ -101,12 +106,14 @@ const openaiVersion = requireSdk('openai/version').VERSION;
 if (!openaiVersion.startsWith(`${OPENAI_MAJOR}.`)) {
   throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
 }
+if (isFloor) installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG]);
 const { isWrapped } = requireHere('@opentelemetry/instrumentation');
 const patched = isWrapped(OpenAI.Chat.Completions.prototype.create);
+if (isFloor && !patched) throw new Error(`${CONFIG}: create is not wrapped`);
 if (instrumentation && !patched) {
   throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is NOT wrapped (openai ${openaiVersion}); nothing would be measured`);
 }
-if (!instrumentation && patched) {
+if (!instrumentation && !isFloor && patched) {
   throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is wrapped but no instrumentation should be active`);
 }
 
@@ -163,21 +170,42 @@ async function loop(kind, n) {
   calls[kind] += n;
 }
 
-/** µs per call over n sequential calls. */
+/** Wall-clock and process CPU time (all threads: main, GC helpers, compiler) of n sequential calls, in µs. */
 async function timed(kind, n) {
+  const cpu0 = process.cpuUsage();
+  // hrtime is the clock of --cpu-prof timestamps: profile.mjs keeps only the samples in between.
+  const startUs = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
   await loop(kind, n);
-  return ((performance.now() - t0) * 1000) / n;
+  const wallUs = (performance.now() - t0) * 1000;
+  const endUs = Number(process.hrtime.bigint() / 1000n);
+  const cpu = process.cpuUsage(cpu0);
+  return { n, wallUs, cpuUs: cpu.user + cpu.system, startUs, endUs };
 }
 
-/** heapUsed once spans are flushed out of the batch queue and garbage is collected. */
+/**
+ * heapUsed once spans are flushed out of the batch queue and garbage is collected until the heap
+ * stops shrinking (undici bodies and streams are released through FinalizationRegistry callbacks,
+ * which run in a later task, so one gc() is not enough).
+ */
 async function settledHeap() {
   if (tracerProvider) await tracerProvider.forceFlush();
-  await new Promise((resolve) => setImmediate(resolve));
-  global.gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  global.gc();
-  return process.memoryUsage().heapUsed;
+  const readings = [];
+  let best = Infinity;
+  for (let i = 0; i < 12; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    global.gc();
+    const used = process.memoryUsage().heapUsed;
+    readings.push(used);
+    if (i >= 3 && Math.abs(used - readings[i - 1]) < 256 && Math.abs(used - readings[i - 2]) < 256) break;
+    best = Math.min(best, used);
+  }
+  // Per V8 space, so that JIT code (code spaces) can be told apart from objects.
+  const spaces = {};
+  for (const sp of v8.getHeapSpaceStatistics()) spaces[sp.space_name] = sp.space_used_size;
+  const code = (spaces.code_space ?? 0) + (spaces.code_large_object_space ?? 0);
+  const heapUsed = readings[readings.length - 1];
+  return { heapUsed, withoutCode: heapUsed - code, code, spaces, readings };
 }
 
 async function sanity() {
@@ -271,7 +299,11 @@ process.send({
     openai: openaiVersion,
     openaiPath: path.relative(repoRoot, openaiPath),
     patched,
-    instrumentation: instrumentation ? `${instrumentation.instrumentationName}@${instrumentation.instrumentationVersion}` : null,
+    instrumentation: instrumentation
+      ? `${instrumentation.instrumentationName}@${instrumentation.instrumentationVersion}`
+      : isFloor
+        ? `bench/floor.mjs (${FLOOR_LEVELS[CONFIG]})`
+        : null,
     sink: sink > 0,
   },
 });

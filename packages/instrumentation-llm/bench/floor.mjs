@@ -1,0 +1,133 @@
+/**
+ * `floor` configs (opt-in): the least code that emits the same telemetry as tokenpath for a chat
+ * completion: one CLIENT span with the same attributes, the same histograms (duration,
+ * input/output token usage; time to first chunk for streams) with the same metric attributes.
+ * No safety nets, no feature detection, no provider table, no content capture. Its overhead over
+ * `otel` approximates what the OpenTelemetry SDK and the SDK hooks themselves charge for that.
+ *
+ * Levels (`run.mjs --ladder` runs all four; `--floor` only `full`), each adding to the previous:
+ *   ctx      `context.with()` a context holding a (non-recording) span around the SDK call; the
+ *            SDK's promise is returned untouched: nothing observed, no span, no metrics;
+ *   observe  + the result observed like tokenpath does: `_thenUnwrap()` for the completion, the
+ *            stream's `iterator` replaced by a wrapper whose `next()` adds one `.then()` per chunk;
+ *   span     + a real span: startSpan with the request attributes, setAttributes at the end, end();
+ *   full     + the histogram records = `floor`.
+ */
+import { performance } from 'node:perf_hooks';
+
+const LEVELS = ['ctx', 'observe', 'span', 'full'];
+
+export function installFloor(requireHere, OpenAI, level = 'full') {
+  const rank = LEVELS.indexOf(level);
+  if (rank < 0) throw new Error(`unknown floor level ${level}`);
+  const observe = rank >= 1;
+  const withSpan = rank >= 2;
+  const withMetrics = rank >= 3;
+
+  const { context, trace, metrics, SpanKind, INVALID_SPAN_CONTEXT } = requireHere('@opentelemetry/api');
+  const { PROFILE_INCUBATING_1_45: profile } = requireHere('@tokenpath/semconv');
+  const tracer = trace.getTracer('bench-floor');
+  const meter = metrics.getMeter('bench-floor');
+  const histogram = (d) =>
+    meter.createHistogram(d.name, {
+      unit: d.unit,
+      description: d.description,
+      advice: { explicitBucketBoundaries: [...d.buckets] },
+    });
+  const duration = histogram(profile.metrics.operationDuration);
+  const tokens = histogram(profile.metrics.tokenUsage);
+  const ttfcHistogram = histogram(profile.metrics.timeToFirstChunk);
+
+  const proto = OpenAI.Chat.Completions.prototype;
+  const original = proto.create;
+  function create(params, options) {
+    const start = performance.now();
+    const base = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': params.model,
+      'server.address': 'api.openai.com',
+      'server.port': 443,
+    };
+    const span = withSpan
+      ? tracer.startSpan(`chat ${params.model}`, {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            ...base,
+            'gen_ai.request.temperature': params.temperature,
+            'gen_ai.request.max_tokens': params.max_tokens,
+            ...(params.stream ? { 'gen_ai.request.stream': true } : {}),
+            'openai.api.type': 'chat_completions',
+          },
+        })
+      : trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const ctx = trace.setSpan(context.active(), span);
+    const promise = context.with(ctx, () => original.call(this, params, options));
+    if (!observe) return promise;
+
+    const end = (r, usage, ttfc) => {
+      if (withMetrics) {
+        const attrs = { ...base, 'gen_ai.response.model': r.model };
+        duration.record((performance.now() - start) / 1000, attrs);
+        tokens.record(usage.prompt_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
+        tokens.record(usage.completion_tokens, { ...attrs, 'gen_ai.token.type': 'output' });
+        if (ttfc !== undefined) ttfcHistogram.record(ttfc, attrs);
+      }
+      if (!withSpan) return;
+      span.setAttributes({
+        'gen_ai.response.id': r.id,
+        'gen_ai.response.model': r.model,
+        'gen_ai.response.finish_reasons': r.finishReasons,
+        'openai.response.service_tier': r.service_tier,
+        'openai.response.system_fingerprint': r.system_fingerprint,
+        'gen_ai.usage.input_tokens': usage.prompt_tokens,
+        'gen_ai.usage.output_tokens': usage.completion_tokens,
+        'gen_ai.usage.cache_read.input_tokens': usage.prompt_tokens_details?.cached_tokens,
+        'gen_ai.usage.reasoning.output_tokens': usage.completion_tokens_details?.reasoning_tokens,
+        ...(ttfc !== undefined ? { 'gen_ai.response.time_to_first_chunk': ttfc } : {}),
+      });
+      span.end();
+    };
+
+    if (!params.stream) {
+      return promise._thenUnwrap((r) => {
+        end({ ...r, finishReasons: r.choices.map((c) => c.finish_reason) }, r.usage);
+        return r;
+      });
+    }
+    return promise._thenUnwrap((stream) => {
+      const iterator = stream.iterator;
+      stream.iterator = function () {
+        const source = iterator.call(this);
+        let first = -1;
+        let facts;
+        let usage;
+        const finishReasons = [];
+        const onResult = (result) => {
+          if (result.done) {
+            end({ ...facts, finishReasons }, usage, (first - start) / 1000);
+            return result;
+          }
+          if (first < 0) first = performance.now();
+          const c = result.value;
+          facts ??= { id: c.id, model: c.model, service_tier: c.service_tier, system_fingerprint: c.system_fingerprint };
+          const reason = c.choices[0]?.finish_reason;
+          if (reason) finishReasons[c.choices[0].index] = reason;
+          if (c.usage) usage = c.usage;
+          return result;
+        };
+        return {
+          next: () => source.next().then(onResult),
+          return: (v) => source.return(v),
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
+      };
+      return stream;
+    });
+  }
+  // Marked like a shimmer wrap, so that the child's isWrapped() check sees it.
+  Object.assign(create, { __original: original, __unwrap: () => (proto.create = original), __wrapped: true });
+  proto.create = create;
+}
