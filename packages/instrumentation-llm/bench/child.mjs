@@ -3,7 +3,7 @@
  *
  *   BENCH_CONFIG = sdk | otel | tokenpath | contrib | floor-ctx | floor-observe | floor-span | floor
  *                  (the floor-* configs: see floor.mjs)
- *   BENCH_OPENAI = 6 (bench/.sdk/openai6) | 7 (repo root node_modules)
+ *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'verify' | 'exit', ... }
  * and gets back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
@@ -98,7 +98,7 @@ if (instrumentation) {
 // ---------------------------------------------------------------------------------------------
 // 3. The SDK under test, loaded through Node's require from its own folder.
 // ---------------------------------------------------------------------------------------------
-const sdkRoot = OPENAI_MAJOR === '6' ? path.join(here, '.sdk', 'openai6') : repoRoot;
+const sdkRoot = OPENAI_MAJOR === '6' ? path.join(repoRoot, 'test', '.sdk', 'openai@6') : repoRoot;
 const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
 const openaiPath = requireSdk.resolve('openai');
 const { OpenAI } = requireSdk('openai');

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, diff, toMarkdown, CONTRIB_CODE } from './profile.mjs';
 import { STREAM_CHUNKS } from './fixtures.mjs';
+import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -62,13 +63,8 @@ const SETTINGS = {
 };
 const CASE_LABEL = { chat: 'non-stream chat', stream: `stream (${STREAM_CHUNKS} chunks + usage)` };
 
-if (!fs.existsSync(path.join(here, '.sdk/openai6/node_modules/openai'))) {
-  console.error(
-    'openai 6 is missing. Install it with:\n' +
-      '  npm install --no-save --prefix packages/instrumentation-llm/bench/.sdk/openai6 openai@6.49.0',
-  );
-  process.exit(1);
-}
+// contrib supports openai <7: the bench uses the tests' copy of openai 6 (installed on first use).
+await installSdkVersion('openai', SDK_VERSIONS.openai.find((v) => v.startsWith('6.')), { log: console.log });
 
 // ---------------------------------------------------------------------------------------------
 // Children
