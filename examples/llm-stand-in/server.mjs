@@ -15,6 +15,8 @@
 // Special models (every provider): error-<status> (that provider's error envelope), stream-error, stream-hang, slow.
 
 import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createContext, readJsonBody } from './wire.mjs';
@@ -88,16 +90,26 @@ export async function startStandIn(options = {}) {
   const { port = 0, host = '127.0.0.1' } = options;
   const state = { requests: [], served: [], queue: [], ids: idFactory() };
   const sockets = new Set();
-  const server = http.createServer((req, res) => {
+  const onRequest = (req, res) => {
     handle(state, req, res).catch((err) => {
       if (res.headersSent) return void res.destroy(); // a broken stream must look broken, not end cleanly
       const error = { message: `stand-in bug: ${err?.stack ?? err}`, type: 'server_error', param: null, code: null };
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  // One port speaks HTTP/1.1 and cleartext HTTP/2 (the AWS SDK's Bedrock Runtime client uses HTTP/2 by default),
+  // told apart by the HTTP/2 connection preface ("PRI * HTTP/2.0"); both end in the same request handler.
+  const http1 = http.createServer(onRequest);
+  const h2c = http2.createServer(onRequest);
+  const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    socket.once('data', (head) => {
+      socket.pause();
+      socket.unshift(head);
+      (head.subarray(0, 3).toString('latin1') === 'PRI' ? h2c : http1).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);

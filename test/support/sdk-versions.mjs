@@ -27,6 +27,8 @@ export const SDK_ROOT = path.join(repoRoot, 'test', '.sdk');
 /** Versions to test besides the repo's own copy: the newest release of every older supported major. */
 export const SDK_VERSIONS = {
   openai: ['4.104.0', '5.23.2', '6.49.0'],
+  '@anthropic-ai/sdk': ['0.137.0'],
+  '@google/genai': ['1.52.0', '2.32.0'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;

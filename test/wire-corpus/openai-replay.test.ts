@@ -17,39 +17,11 @@
  * as `it.fails`, so they are reported (and flip to a failure once the adapter is fixed).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setImmediate as tick } from 'node:timers/promises';
 import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
-import { createHarness, type Harness, type HistogramPoint } from '../../packages/instrumentation-llm/test/support/harness';
+import { createHarness, type Harness } from '../../packages/instrumentation-llm/test/support/harness';
 import { startStandIn, type StandIn } from '../../packages/instrumentation-llm/test/support/stand-in';
-
-interface WireCase {
-  id: string;
-  provider: string;
-  api: string;
-  streaming: boolean;
-  request: { body: Record<string, any> | null };
-  response: { status?: number; sse_events?: unknown[] };
-  expected: {
-    response_model: string | null;
-    response_id: string | null;
-    finish_reasons: (string | number)[] | null;
-    input_tokens: number | null;
-    output_tokens: number | null;
-    cache_read_input_tokens: number | null;
-    cache_creation_input_tokens: number | null;
-    reasoning_tokens: number | null;
-    total_tokens?: number;
-    extra?: Record<string, unknown>;
-    error?: { http_status: number | null; type: string | null; code: unknown; message: string | null };
-  };
-}
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpusDir = path.resolve(repoRoot, '..', 'shared', 'wire-corpus');
-const corpusPresent = existsSync(corpusDir);
+import { ReplayTally, corpusDir, corpusPresent, expectTokenPointsOfSpan, loadCases, type WireCase } from './support';
 
 const FOLDERS = [
   'openai-chat',
@@ -79,20 +51,7 @@ function selected(c: WireCase): boolean {
   return FOLDERS.includes(folder);
 }
 
-function loadCases(): WireCase[] {
-  const out: WireCase[] = [];
-  for (const folder of FOLDERS) {
-    const dir = path.join(corpusDir, folder);
-    if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-      const c = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WireCase;
-      if (selected(c)) out.push(c);
-    }
-  }
-  return out;
-}
-
-const cases = corpusPresent ? loadCases() : [];
+const cases = loadCases(FOLDERS, selected);
 if (!corpusPresent) {
   console.warn(`wire-corpus openai replay skipped: no wire corpus at ${corpusDir} (expected ../shared/wire-corpus next to the repo)`);
 }
@@ -217,14 +176,7 @@ describe.skipIf(!corpusPresent)('wire corpus replay through the openai SDK', () 
   let standIn: StandIn;
   let OpenAI: any;
   let client: any;
-  let passed = 0;
-  const perFolder = new Map<string, { passed: number; total: number }>();
-  for (const c of cases) {
-    const folder = c.id.split('/')[0];
-    const entry = perFolder.get(folder) ?? { passed: 0, total: 0 };
-    entry.total++;
-    perFolder.set(folder, entry);
-  }
+  const tally = new ReplayTally(cases);
 
   beforeAll(async () => {
     h = createHarness();
@@ -235,8 +187,8 @@ describe.skipIf(!corpusPresent)('wire corpus replay through the openai SDK', () 
   afterAll(async () => {
     await standIn?.close();
     await h?.shutdown();
-    const folders = [...perFolder].map(([f, n]) => `${f} ${n.passed}/${n.total}`).join(', ');
-    console.log(`wire-corpus openai replay: ${passed} passed of ${cases.length} cases (${folders})`);
+    const folders = [...tally.perFolder].map(([f, n]) => `${f} ${n.passed}/${n.total}`).join(', ');
+    console.log(`wire-corpus openai replay: ${tally.passed} passed of ${cases.length} cases (${folders})`);
   });
   beforeEach(async () => {
     await h.reset();
@@ -244,7 +196,7 @@ describe.skipIf(!corpusPresent)('wire corpus replay through the openai SDK', () 
 
   it('selects cases from every requested folder', () => {
     expect(cases.length).toBeGreaterThan(0);
-    for (const folder of FOLDERS) expect(perFolder.get(folder)?.total ?? 0, folder).toBeGreaterThan(0);
+    for (const folder of FOLDERS) expect(tally.perFolder.get(folder)?.total ?? 0, folder).toBeGreaterThan(0);
   });
 
   for (const c of cases) {
@@ -299,27 +251,10 @@ describe.skipIf(!corpusPresent)('wire corpus replay through the openai SDK', () 
         expect(attrs['error.type']).toBeUndefined();
       }
 
-      // The token-usage metric states exactly the span's usage: one point per known token type, none otherwise.
-      const points = await h.points('gen_ai.client.token.usage');
-      const ofType = (type: string): HistogramPoint[] => points.filter((p) => p.attributes['gen_ai.token.type'] === type);
-      for (const [type, key] of [
-        ['input', 'gen_ai.usage.input_tokens'],
-        ['output', 'gen_ai.usage.output_tokens'],
-      ] as const) {
-        const spanValue = attrs[key];
-        const typed = ofType(type);
-        if (spanValue === undefined) {
-          expect(typed, `${type} token points`).toEqual([]);
-        } else {
-          expect(typed.map((p) => [p.count, p.sum]), `${type} token points`).toEqual([[1, spanValue]]);
-          expect(typed[0].attributes['gen_ai.response.model']).toBe(attrs['gen_ai.response.model']);
-          expect(typed[0].attributes['error.type']).toBe(attrs['error.type']);
-        }
-      }
-      expect(points.length).toBe(ofType('input').length + ofType('output').length);
+      // The token-usage metric states exactly the span's usage.
+      expectTokenPointsOfSpan(await h.points('gen_ai.client.token.usage'), attrs);
 
-      passed++;
-      perFolder.get(c.id.split('/')[0])!.passed++;
+      tally.pass(c);
     });
   }
 });

@@ -25,10 +25,24 @@ function appProvidersRegistered(): boolean {
   return tracing || metering;
 }
 
-/** ESM apps: hook only the SDK modules we patch (hooking everything broke openai 4's ESM build). */
+/**
+ * ESM apps: hook only the SDK modules we patch (hooking everything broke openai 4's ESM build). A
+ * module's own files (`InstrumentationNodeModuleFile`, e.g. `@anthropic-ai/sdk/resources/...`) are
+ * imported by relative specifiers, which a package name does not match: they are matched by the
+ * end of their file URL.
+ */
 function registerEsmHook(instrumentation: LlmInstrumentation): void {
-  const include = instrumentation.getModuleDefinitions().map((d) => d.name);
+  const include: (string | RegExp)[] = [];
+  for (const definition of instrumentation.getModuleDefinitions()) {
+    include.push(definition.name);
+    for (const file of definition.files ?? []) include.push(fileUrlPattern(file.name));
+  }
   registerModuleHook('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename), { data: { include } });
+}
+
+function fileUrlPattern(fileName: string): RegExp {
+  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`/node_modules/${escaped}$`);
 }
 
 function installShutdown(shutdown: () => Promise<void>): void {

@@ -55,7 +55,7 @@ async function runScript(): Promise<unknown[]> {
     await standIn.close();
   }
   // `created` is the stand-in's clock; request ids are its counter: equal across runs by construction.
-  return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' || k === 'created_at' ? 0 : v)));
+  return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' || k === 'created_at' || k === 'completed_at' ? 0 : v)));
 }
 
 describe('transparency', () => {

@@ -78,6 +78,9 @@ export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_f
 /** Which OpenAI API served the call (`chat_completions`, `responses`). @experimental */
 export const ATTR_OPENAI_API_TYPE = 'openai.api.type' as const;
 
+/** The id of the Bedrock guardrail the request applies. @experimental */
+export const ATTR_AWS_BEDROCK_GUARDRAIL_ID = 'aws.bedrock.guardrail.id' as const;
+
 /** The class of error the operation ended with (stable). */
 export const ATTR_ERROR_TYPE = 'error.type' as const;
 /** The server host name the client talks to (stable). */

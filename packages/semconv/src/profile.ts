@@ -26,6 +26,8 @@ export interface RequestFacts {
   conversationId?: string;
   serviceTier?: string;
   apiType?: string;
+  /** The guardrail a request applies (Bedrock `guardrailIdentifier`). */
+  guardrailId?: string;
 }
 
 /** Neutral response facts a provider adapter can report. */

@@ -30,6 +30,12 @@ export interface OperationStart {
   request: RequestFacts;
   /** False for APIs that have no finish reason at all (OpenAI Responses, embeddings). */
   hasFinishReasons?: boolean;
+  /**
+   * False when another span of the same call carries its usage (an SDK's own span the user chose
+   * to keep): the usage then stays off this span, so that one call has one span with usage. The
+   * token metrics record it either way. Default true.
+   */
+  spanUsage?: boolean;
 }
 
 export type ContentKind = 'inputMessages' | 'outputMessages' | 'systemInstructions' | 'toolDefinitions';
@@ -56,9 +62,10 @@ export class GenAiOperation {
   scratch: unknown;
 
   private readonly settings: OperationSettings;
-  private readonly metricAttributes: Attributes;
+  private metricAttributes: Attributes;
   private readonly choiceCount: number;
   private readonly hasFinishReasons: boolean;
+  private readonly spanUsage: boolean;
   private readonly startTime = performance.now();
   private firstChunkTime = -1;
   private ended = false;
@@ -77,6 +84,7 @@ export class GenAiOperation {
     this.metricAttributes = base;
     this.choiceCount = start.request.choiceCount ?? 1;
     this.hasFinishReasons = start.hasFinishReasons ?? true;
+    this.spanUsage = start.spanUsage ?? true;
 
     // All request attributes at creation, so samplers see the sampling-relevant ones.
     const attributes: Attributes = { ...base };
@@ -87,6 +95,19 @@ export class GenAiOperation {
     const name = model ? `${start.operation} ${model}` : start.operation;
     this.span = settings.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
+  }
+
+  /**
+   * The server, for SDKs that resolve their endpoint only while the call runs (the AWS SDK): set
+   * on the span and on the metric points, if the operation has not ended and knows no server yet.
+   */
+  setServer(address: string | undefined, port: number | undefined): void {
+    const p = this.settings.profile;
+    if (this.ended || address === undefined || this.metricAttributes[p.serverAddress] !== undefined) return;
+    const server: Attributes = { [p.serverAddress]: address };
+    if (port !== undefined) server[p.serverPort] = port;
+    this.metricAttributes = { ...this.metricAttributes, ...server };
+    this.span.setAttributes(server);
   }
 
   get captureContent(): boolean {
@@ -150,9 +171,11 @@ export class GenAiOperation {
         const value = this.response[fact];
         if (value !== undefined) out[key] = value;
       }
-      for (const [fact, key] of p.usage) {
-        const value = this.usage[fact];
-        if (value !== undefined) out[key] = value;
+      if (this.spanUsage) {
+        for (const [fact, key] of p.usage) {
+          const value = this.usage[fact];
+          if (value !== undefined) out[key] = value;
+        }
       }
       if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
       if (errorType !== undefined) {
@@ -182,11 +205,16 @@ export class GenAiOperation {
 
 /**
  * `error.type`: the error's class name (the SDKs' classes are low-cardinality: RateLimitError,
- * APIConnectionError, ...), else a string `code`, else the conventions' `_OTHER`.
+ * APIConnectionError, ...), else a string `code`, else the conventions' `_OTHER`. A DOMException
+ * (what fetch rejects with) is named by its `name` (AbortError, TimeoutError): its class says nothing.
  */
 export function errorTypeOf(error: unknown, fallback: string): string {
   if (error && typeof error === 'object') {
     const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (name === 'DOMException') {
+      const domName = (error as { name?: unknown }).name;
+      if (typeof domName === 'string' && domName !== '') return domName;
+    }
     if (typeof name === 'string' && name !== '' && name !== 'Object') return name;
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code !== '') return code;

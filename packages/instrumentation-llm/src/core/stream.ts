@@ -22,6 +22,8 @@ export interface StreamObserver<Chunk> {
   isAborted(): boolean;
   /** Runs once, right before the operation ends, e.g. to record accumulated content. */
   beforeEnd?(op: GenAiOperation): void;
+  /** `error.type` of a stream failure when the error's class does not say it. */
+  errorType?(error: unknown): string | undefined;
 }
 
 /** An SDK stream whose events come from `iterator()` (Stainless-generated SDKs: openai, anthropic). */
@@ -30,6 +32,11 @@ export interface IteratorFactoryStream<Chunk> {
 }
 
 const ABORT_ERROR_TYPE = 'AbortError';
+
+/** Stainless streams keep their AbortController on `controller`; an aborted signal means the caller cancelled. */
+export function isStainlessStreamAborted(stream: any): boolean {
+  return stream?.controller?.signal?.aborted === true;
+}
 
 type AnyObject = Record<string | symbol, any>;
 
@@ -53,13 +60,17 @@ export function instrumentStream<Chunk>(stream: unknown, op: GenAiOperation, obs
   return true;
 }
 
-/** Async generator objects: own `next`/`return`/`throw` shadow the prototype's, which still do the work. */
+/**
+ * Async generator objects: own `next`/`return`/`throw` shadow the originals, which still do the work.
+ * Native generators keep those on their prototype; down-levelled ones (tslib's `__asyncGenerator`,
+ * which @google/genai ships) as own properties: the originals are whatever the object answers now.
+ */
 function instrumentGeneratorInPlace<Chunk>(generator: AnyObject, op: GenAiOperation, observer: StreamObserver<Chunk>): void {
-  const proto = Object.getPrototypeOf(generator) as AnyObject;
+  const { next, return: ret, throw: thr } = generator as Required<AsyncIterator<Chunk>>;
   const source: AsyncIterator<Chunk> = {
-    next: (...args: [] | [unknown]) => proto.next.apply(generator, args),
-    return: (value?: unknown) => proto.return.call(generator, value),
-    throw: (error?: unknown) => proto.throw.call(generator, error),
+    next: (...args: [] | [unknown]) => next.apply(generator, args),
+    return: typeof ret === 'function' ? (value?: unknown) => ret.call(generator, value) : undefined,
+    throw: typeof thr === 'function' ? (error?: unknown) => thr.call(generator, error) : undefined,
   };
   const observed = observeIterator(source, op, observer);
   for (const method of ['next', 'return', 'throw'] as const) {
@@ -132,12 +143,13 @@ function observeIterator<Chunk>(
   const onError = (error: unknown): never => {
     // The SDK aborts its own controller when a stream fails, so the error, not the signal, says what happened.
     beforeEnd();
-    op.fail(error);
+    op.fail(error, errorTypeOf(observer, error));
     throw error;
   };
   const iterator: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
-    next(...args: [] | [unknown]) {
-      return source.next(...args).then(onResult, onError);
+    // One argument, not a rest parameter: no array per chunk (iterators treat a missing and an undefined argument alike).
+    next(value?: unknown) {
+      return source.next(value as never).then(onResult, onError);
     },
     return(value?: unknown) {
       // The consumer stopped early (`break`, `tee()` branch cancelled): what was seen is what was used.
@@ -153,4 +165,14 @@ function observeIterator<Chunk>(
     },
   };
   return iterator;
+}
+
+function errorTypeOf<Chunk>(observer: StreamObserver<Chunk>, error: unknown): string | undefined {
+  if (!observer.errorType) return undefined;
+  try {
+    return observer.errorType(error);
+  } catch (e) {
+    instrumentationDiag.error('tokenpath: naming a stream error failed', e);
+    return undefined;
+  }
 }

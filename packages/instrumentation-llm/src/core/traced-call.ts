@@ -12,8 +12,11 @@ import { instrumentationDiag, safely } from './safe';
 
 /** What a provider adapter tells the core about one API method. */
 export interface CallAdapter<Params = any, Result = any, Chunk = any> {
-  /** Reads the request; `undefined` means "not an inference call we meter" (the call is left alone). */
-  start(params: Params, self: any): OperationStart | undefined;
+  /**
+   * Reads the request; `undefined` means "not an inference call we meter" (the call is left alone).
+   * `args` are all the call's arguments (e.g. to leave callback-style calls alone).
+   */
+  start(params: Params, self: any, args: readonly unknown[]): OperationStart | undefined;
   /** Reads a complete (non-stream) result into `op.response` / `op.usage`. */
   onResult(op: GenAiOperation, result: Result, params: Params): void;
   /** Records the request's content; called only when the user opted in to content capture. */
@@ -28,6 +31,8 @@ export interface CallAdapter<Params = any, Result = any, Chunk = any> {
   streamOf?(result: Result): unknown;
   /** Reads what a streamed result's envelope says before its chunks (e.g. response metadata). */
   onStreamStart?(op: GenAiOperation, result: Result, params: Params): void;
+  /** `error.type` of a failure when the error's class does not say it (default: `errorTypeOf`). */
+  errorType?(error: unknown): string | undefined;
 }
 
 /** Supplies the settings at call time, so a new meter or tracer provider takes effect at once. */
@@ -45,7 +50,7 @@ export function tracedCall(
 ): any {
   if (!source.enabled) return original.apply(self, args);
   const op = safely('starting a GenAI operation', () => {
-    const start = adapter.start(args[0], self);
+    const start = adapter.start(args[0], self, args);
     return start && new GenAiOperation(source.settings(), start);
   });
   if (!op) return original.apply(self, args);
@@ -57,7 +62,7 @@ export function tracedCall(
   try {
     result = context.with(op.context, () => original.apply(self, args));
   } catch (error) {
-    op.fail(error);
+    op.fail(error, errorTypeFor(adapter, error));
     throw error;
   }
   const observed = safely('observing a GenAI result', () => observe(result, op, adapter, args[0]));
@@ -77,7 +82,7 @@ function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, para
       op.end();
     }
   };
-  const onError = (error: unknown): void => op.fail(error);
+  const onError = (error: unknown): void => op.fail(error, errorTypeFor(adapter, error));
   if (isApiPromise(result)) return observeApiPromise(result, { onData, onError, onRawResponseOnly: () => op.end() });
   if (result instanceof Promise) {
     // A plain promise can be observed with then() without consuming anything.
@@ -96,6 +101,7 @@ function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, par
       onChunk: adapter.onChunk,
       isAborted: isAborted ? () => isAborted(stream) : () => false,
       beforeEnd: adapter.onStreamEnd,
+      errorType: adapter.errorType,
     };
     if (instrumentStream(stream, op, observer)) {
       adapter.onStreamStart?.(op, data, params);
@@ -104,4 +110,9 @@ function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, par
   }
   adapter.onResult(op, data, params);
   op.end();
+}
+
+/** The adapter's name for a failure, or undefined for the default; never throws. */
+function errorTypeFor(adapter: CallAdapter, error: unknown): string | undefined {
+  return adapter.errorType && safely('naming a GenAI error', () => adapter.errorType!(error));
 }

@@ -11,3 +11,27 @@ export function assignUsage(target: UsageFacts, source: UsageFacts): void {
   if (source.cacheCreationInputTokens !== undefined) target.cacheCreationInputTokens = source.cacheCreationInputTokens;
   if (source.reasoningOutputTokens !== undefined) target.reasoningOutputTokens = source.reasoningOutputTokens;
 }
+
+/** Raw counts of a provider whose input count leaves cache reads and writes out. */
+export interface CacheExclusiveCounts {
+  input: number | undefined;
+  output: number | undefined;
+  cacheRead: number | undefined;
+  cacheWrite: number | undefined;
+  reasoning?: number | undefined;
+}
+
+/**
+ * Anthropic and Bedrock state input tokens without the cache reads and writes; the conventions
+ * count those in the input tokens. An unstated cache count is none; an unstated input stays unknown.
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/anthropic.md
+ */
+export function usageAddingCacheToInput(c: CacheExclusiveCounts): UsageFacts {
+  return {
+    inputTokens: c.input === undefined ? undefined : c.input + (c.cacheRead ?? 0) + (c.cacheWrite ?? 0),
+    outputTokens: c.output,
+    cacheReadInputTokens: c.cacheRead,
+    cacheCreationInputTokens: c.cacheWrite,
+    reasoningOutputTokens: c.reasoning,
+  };
+}

@@ -50,11 +50,31 @@ describe('GenAiOperation', () => {
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'terminated' });
   });
 
+  it('names a DOMException by its name, as fetch rejects aborted requests with one', async () => {
+    await h.reset();
+    new GenAiOperation(settings(), start).fail(new DOMException('This operation was aborted', 'AbortError'));
+    const [span] = await h.spans();
+    expect(span.attributes['error.type']).toBe('AbortError');
+  });
+
   it('leaves finish reasons unset when inference never started', async () => {
     await h.reset();
     new GenAiOperation(settings(), start).fail({ code: 'ECONNREFUSED' });
     const [span] = await h.spans();
     expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
     expect(span.attributes['error.type']).toBe('ECONNREFUSED');
+  });
+
+  it('keeps usage off the span but in the metrics when another span of the call carries it (spanUsage: false)', async () => {
+    await h.reset();
+    const op = new GenAiOperation(settings(), { ...start, spanUsage: false });
+    op.usage.inputTokens = 5;
+    op.usage.outputTokens = 7;
+    op.response.finishReasons = ['stop'];
+    op.end();
+    const [span] = await h.spans();
+    expect(Object.keys(span.attributes).filter((k) => k.startsWith('gen_ai.usage.'))).toEqual([]);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
+    expect((await h.points('gen_ai.client.token.usage')).map((p) => p.sum).sort()).toEqual([5, 7]);
   });
 });

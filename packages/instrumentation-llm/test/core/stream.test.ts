@@ -83,6 +83,26 @@ describe('instrumentStream', () => {
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(2);
   });
 
+  it('keeps a down-levelled generator (own next/return/throw, as tslib emits) itself and ends once on break', async () => {
+    const op = newOperation();
+    const source = numbers(5);
+    // The shape of tslib's __asyncGenerator: a plain object whose methods are own properties.
+    const gen = {
+      next: (v?: unknown) => source.next(v),
+      return: () => source.return(),
+      throw: (e?: unknown) => source.throw(e),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    expect(instrumentStream(gen, op, counting)).toBe(true);
+    for await (const c of gen) if (c.n === 2) break;
+    expect(await source.next()).toEqual({ done: true, value: undefined });
+    const spans = await h.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(2);
+  });
+
   it('keeps a plain async iterable itself and observes its iteration', async () => {
     const op = newOperation();
     const iterable = iterableOf(4);

@@ -35,6 +35,7 @@ export const PROFILE_INCUBATING_1_45: GenAiSemconvProfile = {
     ['conversationId', A.ATTR_GEN_AI_CONVERSATION_ID],
     ['serviceTier', A.ATTR_OPENAI_REQUEST_SERVICE_TIER],
     ['apiType', A.ATTR_OPENAI_API_TYPE],
+    ['guardrailId', A.ATTR_AWS_BEDROCK_GUARDRAIL_ID],
   ],
   response: [
     ['id', A.ATTR_GEN_AI_RESPONSE_ID],

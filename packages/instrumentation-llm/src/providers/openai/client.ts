@@ -19,7 +19,4 @@ export function openaiStart(operation: string, self: any, request: RequestFacts,
   };
 }
 
-/** Streams keep their AbortController on `controller`; an aborted signal means the caller cancelled. */
-export function isStreamAborted(stream: any): boolean {
-  return stream?.controller?.signal?.aborted === true;
-}
+export { isStainlessStreamAborted as isStreamAborted } from '../../core/stream';
