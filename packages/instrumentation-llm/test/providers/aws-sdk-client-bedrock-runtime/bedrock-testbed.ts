@@ -1,0 +1,48 @@
+/**
+ * The Bedrock Runtime client every Bedrock behaviour test uses: the real SDK with its default
+ * (HTTP/2) request handler on the stand-in, static test credentials, one attempt (retries are
+ * tested on their own).
+ */
+import type { Harness } from '../../support/harness';
+import type { StandIn } from '../../support/stand-in';
+
+/** Static test credentials; telemetry must never contain them. */
+export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-access-key' };
+
+export const bedrockClientOptions = (standIn: StandIn, extra: Record<string, unknown> = {}) => ({
+  region: 'us-east-1',
+  endpoint: standIn.url,
+  credentials: CREDENTIALS,
+  maxAttempts: 1,
+  ...extra,
+});
+
+export const bedrockClient = {
+  module: '@aws-sdk/client-bedrock-runtime',
+  client: (sdk: any, standIn: StandIn) => new sdk.BedrockRuntimeClient(bedrockClientOptions(standIn)),
+};
+
+/** `gen_ai.usage.input_tokens` of what the stand-in served: Bedrock states input without cache reads and writes. */
+export function servedInput(usage: Record<string, any>): number {
+  const input = usage.inputTokens ?? usage.inputTokenCount;
+  const read = usage.cacheReadInputTokens ?? usage.cacheReadInputTokenCount ?? 0;
+  const write = usage.cacheWriteInputTokens ?? usage.cacheWriteInputTokenCount ?? 0;
+  return input + read + write;
+}
+
+export const servedOutput = (usage: Record<string, any>): number => usage.outputTokens ?? usage.outputTokenCount;
+
+/** Reads a stream to its end; returns the events. */
+export async function drain<T = any>(stream: AsyncIterable<T>): Promise<T[]> {
+  const events: T[] = [];
+  for await (const e of stream) events.push(e);
+  return events;
+}
+
+/** The same call with the instrumentation disabled, then enabled: what the app gets from each. */
+export async function plainAndInstrumented(h: Harness, call: () => Promise<any>): Promise<{ plain: any; output: any }> {
+  h.instrumentation.disable();
+  const plain = await call();
+  h.instrumentation.enable();
+  return { plain, output: await call() };
+}
