@@ -1,13 +1,16 @@
 /**
  * One measured configuration, in its own process (spawned by run.mjs with --expose-gc).
  *
+ *   BENCH_SDK    = openai (default) | anthropic (see anthropic.mjs)
  *   BENCH_CONFIG = sdk | otel | tokenpath | contrib | floor-ctx | floor-observe | floor-span | floor
- *                  (the floor-* configs: see floor.mjs)
+ *                  (the floor-* configs: see floor.mjs); anthropic: sdk | otel | otel-sdkoff | tokenpath
+ *                  | tokenpath-sdkoff
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
+ *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'verify' | 'exit', ... }
  * and gets back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
- * the OpenAI client gets an in-memory `fetch`.
+ * the client gets an in-memory `fetch`.
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -16,16 +19,19 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
 import { installFloor } from './floor.mjs';
+import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
+const SDK = process.env.BENCH_SDK ?? 'openai';
 const CONFIG = process.env.BENCH_CONFIG;
 const OPENAI_MAJOR = process.env.BENCH_OPENAI;
 const FLOOR_LEVELS = { 'floor-ctx': 'ctx', 'floor-observe': 'observe', 'floor-span': 'span', floor: 'full' };
-const CONFIGS = ['sdk', 'otel', 'tokenpath', 'contrib', ...Object.keys(FLOOR_LEVELS)];
-const isFloor = CONFIG in FLOOR_LEVELS;
-if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')}, got ${CONFIG}`);
-if (OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new Error(`BENCH_OPENAI must be 6 or 7, got ${OPENAI_MAJOR}`);
+const CONFIGS = SDK === 'anthropic' ? ANTHROPIC_CONFIGS : ['sdk', 'otel', 'tokenpath', 'contrib', ...Object.keys(FLOOR_LEVELS)];
+const isFloor = SDK === 'openai' && CONFIG in FLOOR_LEVELS;
+if (SDK !== 'openai' && SDK !== 'anthropic') throw new Error(`BENCH_SDK must be openai or anthropic, got ${SDK}`);
+if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')} (${SDK}), got ${CONFIG}`);
+if (SDK === 'openai' && OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new Error(`BENCH_OPENAI must be 6 or 7, got ${OPENAI_MAJOR}`);
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
 
 const requireHere = createRequire(import.meta.url);
@@ -33,7 +39,7 @@ const requireHere = createRequire(import.meta.url);
 // ---------------------------------------------------------------------------------------------
 // 1. The OpenTelemetry SDK (every config but `sdk`).
 // ---------------------------------------------------------------------------------------------
-const exported = { spans: 0, batches: 0, last: undefined };
+const exported = { spans: 0, batches: 0, last: undefined, byName: {} };
 let tracerProvider;
 let meterProvider;
 let metricReader;
@@ -51,6 +57,8 @@ if (CONFIG !== 'sdk') {
       exported.spans += spans.length;
       exported.batches++;
       exported.last = spans[spans.length - 1];
+      // Anthropic: which spans (tokenpath's, or the SDK's own `anthropic.messages.create`).
+      if (SDK === 'anthropic') for (const s of spans) exported.byName[s.name] = (exported.byName[s.name] ?? 0) + 1;
       done({ code: 0 /* ExportResultCode.SUCCESS */ });
     },
     shutdown: () => Promise.resolve(),
@@ -77,16 +85,24 @@ if (CONFIG !== 'sdk') {
   meterProvider = new MeterProvider({ readers: [metricReader] });
   api.trace.setGlobalTracerProvider(tracerProvider);
   api.metrics.setGlobalMeterProvider(meterProvider);
+  if (SDK === 'anthropic') {
+    // What NodeSDK registers by default (tracecontext, baggage). The Anthropic SDK injects its
+    // call's trace context into every request with it, as it would in an app.
+    const { CompositePropagator, W3CTraceContextPropagator, W3CBaggagePropagator } = requireHere('@opentelemetry/core');
+    api.propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. The instrumentation, constructed before `openai` is required so that its hook patches it.
+// 2. The instrumentation, constructed before the SDK is required so that its hook patches it.
 // ---------------------------------------------------------------------------------------------
 let instrumentation;
-if (CONFIG === 'tokenpath') {
+if (CONFIG === 'tokenpath' || (SDK === 'anthropic' && CONFIG === 'tokenpath-sdkoff')) {
   const { LlmInstrumentation } = requireHere('@tokenpath/instrumentation-llm');
   instrumentation = new LlmInstrumentation();
-} else if (CONFIG === 'contrib') {
+} else if (CONFIG === 'contrib' && SDK === 'openai') {
   const { OpenAIInstrumentation } = requireHere('@opentelemetry/instrumentation-openai');
   instrumentation = new OpenAIInstrumentation();
 }
@@ -98,71 +114,103 @@ if (instrumentation) {
 // ---------------------------------------------------------------------------------------------
 // 3. The SDK under test, loaded through Node's require from its own folder.
 // ---------------------------------------------------------------------------------------------
-const sdkRoot = OPENAI_MAJOR === '6' ? path.join(repoRoot, 'test', '.sdk', 'openai@6') : repoRoot;
-const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
-const openaiPath = requireSdk.resolve('openai');
-const { OpenAI } = requireSdk('openai');
-const openaiVersion = requireSdk('openai/version').VERSION;
-if (!openaiVersion.startsWith(`${OPENAI_MAJOR}.`)) {
-  throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
-}
-if (isFloor) installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG]);
-const { isWrapped } = requireHere('@opentelemetry/instrumentation');
-const patched = isWrapped(OpenAI.Chat.Completions.prototype.create);
-if (isFloor && !patched) throw new Error(`${CONFIG}: create is not wrapped`);
-if (instrumentation && !patched) {
-  throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is NOT wrapped (openai ${openaiVersion}); nothing would be measured`);
-}
-if (!instrumentation && !isFloor && patched) {
-  throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is wrapped but no instrumentation should be active`);
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_bench' };
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' };
-const JSON_BYTES = completionBytes();
-const SSE_BYTES = sseBytes();
-
-// A new Response per call; the bodies are built once as bytes.
-const jsonFetch = async () => new Response(JSON_BYTES, { status: 200, headers: JSON_HEADERS });
-const sseFetch = async () =>
-  new Response(
-    new ReadableStream({
-      start(controller) {
-        controller.enqueue(SSE_BYTES);
-        controller.close();
-      },
-    }),
-    { status: 200, headers: SSE_HEADERS },
-  );
-
-const clientOptions = { apiKey: 'sk-bench-not-a-real-key', maxRetries: 0 };
-const jsonClient = new OpenAI({ ...clientOptions, fetch: jsonFetch });
-const sseClient = new OpenAI({ ...clientOptions, fetch: sseFetch });
-
 let sink = 0;
 const calls = { chat: 0, stream: 0 };
 
-async function chatOnce() {
-  const completion = await jsonClient.chat.completions.create({ ...REQUEST });
-  sink += completion.usage.total_tokens;
-}
-
-async function streamOnce() {
-  // include_usage for every config (contrib records stream usage only when it is sent).
-  const stream = await sseClient.chat.completions.create({
-    ...REQUEST,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let n = 0;
-  for await (const chunk of stream) {
-    n++;
-    if (chunk.usage) sink += chunk.usage.total_tokens;
+function setupOpenAI() {
+  const sdkRoot = OPENAI_MAJOR === '6' ? path.join(repoRoot, 'test', '.sdk', 'openai@6') : repoRoot;
+  const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
+  const openaiPath = requireSdk.resolve('openai');
+  const { OpenAI } = requireSdk('openai');
+  const openaiVersion = requireSdk('openai/version').VERSION;
+  if (!openaiVersion.startsWith(`${OPENAI_MAJOR}.`)) {
+    throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
   }
-  sink += n;
+  if (isFloor) installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG]);
+  const { isWrapped } = requireHere('@opentelemetry/instrumentation');
+  const patched = isWrapped(OpenAI.Chat.Completions.prototype.create);
+  if (isFloor && !patched) throw new Error(`${CONFIG}: create is not wrapped`);
+  if (instrumentation && !patched) {
+    throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is NOT wrapped (openai ${openaiVersion}); nothing would be measured`);
+  }
+  if (!instrumentation && !isFloor && patched) {
+    throw new Error(`${CONFIG}: OpenAI.Chat.Completions.prototype.create is wrapped but no instrumentation should be active`);
+  }
+
+  const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_bench' };
+  const SSE_HEADERS = { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' };
+  const JSON_BYTES = completionBytes();
+  const SSE_BYTES = sseBytes();
+
+  // A new Response per call; the bodies are built once as bytes.
+  const jsonFetch = async () => new Response(JSON_BYTES, { status: 200, headers: JSON_HEADERS });
+  const sseFetch = async () =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(SSE_BYTES);
+          controller.close();
+        },
+      }),
+      { status: 200, headers: SSE_HEADERS },
+    );
+
+  const clientOptions = { apiKey: 'sk-bench-not-a-real-key', maxRetries: 0 };
+  const jsonClient = new OpenAI({ ...clientOptions, fetch: jsonFetch });
+  const sseClient = new OpenAI({ ...clientOptions, fetch: sseFetch });
+
+  async function chatOnce() {
+    const completion = await jsonClient.chat.completions.create({ ...REQUEST });
+    sink += completion.usage.total_tokens;
+  }
+
+  async function streamOnce() {
+    // include_usage for every config (contrib records stream usage only when it is sent).
+    const stream = await sseClient.chat.completions.create({
+      ...REQUEST,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let n = 0;
+    for await (const chunk of stream) {
+      n++;
+      if (chunk.usage) sink += chunk.usage.total_tokens;
+    }
+    sink += n;
+  }
+
+  async function sanity() {
+    // One of each, checked outside any timing: the fake server answers what the SDK expects.
+    const completion = await jsonClient.chat.completions.create({ ...REQUEST });
+    if (completion.usage?.prompt_tokens !== 24 || completion.choices?.[0]?.finish_reason !== 'stop') {
+      throw new Error('unexpected completion from the in-memory fetch');
+    }
+    const stream = await sseClient.chat.completions.create({ ...REQUEST, stream: true, stream_options: { include_usage: true } });
+    let chunks = 0;
+    let usage;
+    for await (const chunk of stream) {
+      chunks++;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    if (chunks !== STREAM_CHUNKS + 1 || usage?.completion_tokens !== STREAM_CHUNKS) {
+      throw new Error(`unexpected stream: ${chunks} chunks, usage ${JSON.stringify(usage)}`);
+    }
+    calls.chat++;
+    calls.stream++;
+  }
+
+  return {
+    cases: { chat: chatOnce, stream: streamOnce },
+    sanity,
+    info: { sdk: 'openai', openai: openaiVersion, openaiPath: path.relative(repoRoot, openaiPath), patched },
+  };
 }
 
-const CASES = { chat: chatOnce, stream: streamOnce };
+const under =
+  SDK === 'anthropic'
+    ? setupAnthropic({ requireHere, repoRoot, config: CONFIG, instrumentation, calls, addSink: (x) => (sink += x) })
+    : setupOpenAI();
+const CASES = under.cases;
 
 async function loop(kind, n) {
   const fn = CASES[kind];
@@ -208,26 +256,6 @@ async function settledHeap() {
   return { heapUsed, withoutCode: heapUsed - code, code, spaces, readings };
 }
 
-async function sanity() {
-  // One of each, checked outside any timing: the fake server answers what the SDK expects.
-  const completion = await jsonClient.chat.completions.create({ ...REQUEST });
-  if (completion.usage?.prompt_tokens !== 24 || completion.choices?.[0]?.finish_reason !== 'stop') {
-    throw new Error('unexpected completion from the in-memory fetch');
-  }
-  const stream = await sseClient.chat.completions.create({ ...REQUEST, stream: true, stream_options: { include_usage: true } });
-  let chunks = 0;
-  let usage;
-  for await (const chunk of stream) {
-    chunks++;
-    if (chunk.usage) usage = chunk.usage;
-  }
-  if (chunks !== STREAM_CHUNKS + 1 || usage?.completion_tokens !== STREAM_CHUNKS) {
-    throw new Error(`unexpected stream: ${chunks} chunks, usage ${JSON.stringify(usage)}`);
-  }
-  calls.chat++;
-  calls.stream++;
-}
-
 function spanSummary(span) {
   if (!span) return undefined;
   return {
@@ -260,6 +288,7 @@ async function verify() {
   return {
     calls: { ...calls },
     spansExported: exported.spans,
+    spansByName: SDK === 'anthropic' ? { ...exported.byName } : undefined,
     exportBatches: exported.batches,
     lastSpan: spanSummary(exported.last),
     metrics,
@@ -290,20 +319,34 @@ process.on('message', async (msg) => {
   }
 });
 
-await sanity();
+const sanityResult = await under.sanity();
+// Anthropic: the trace context the SDK sent with the sanity stream call, against the span it made
+// (the last exported one: a stream's span ends when the stream has been read to its end).
+let propagation;
+if (SDK === 'anthropic') {
+  if (tracerProvider) await tracerProvider.forceFlush();
+  const parentId = (tp) => (typeof tp === 'string' ? tp.split('-')[2] : null);
+  const last = exported.last;
+  propagation = {
+    chatTraceparent: sanityResult.chat,
+    streamTraceparent: sanityResult.stream,
+    lastSpanName: last?.name ?? null,
+    lastSpanId: last?.spanContext().spanId ?? null,
+    streamSentLastSpan: last ? parentId(sanityResult.stream) === last.spanContext().spanId : false,
+  };
+}
 process.send({
   ready: true,
   info: {
     config: CONFIG,
     node: process.version,
-    openai: openaiVersion,
-    openaiPath: path.relative(repoRoot, openaiPath),
-    patched,
+    ...under.info,
     instrumentation: instrumentation
       ? `${instrumentation.instrumentationName}@${instrumentation.instrumentationVersion}`
       : isFloor
         ? `bench/floor.mjs (${FLOOR_LEVELS[CONFIG]})`
         : null,
+    propagation,
     sink: sink > 0,
   },
 });

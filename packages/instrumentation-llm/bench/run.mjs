@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: per-call overhead and heap growth of @tokenpath/instrumentation-llm against the
- * uninstrumented SDK, the OpenTelemetry SDK alone, and @opentelemetry/instrumentation-openai.
+ * uninstrumented SDK, the OpenTelemetry SDK alone, and @opentelemetry/instrumentation-openai; and
+ * for @anthropic-ai/sdk (no contrib instrumentation exists) against the SDK's own tracing, which is
+ * on by default once a tracer provider is registered (see ANTHROPIC below and bench/anthropic.mjs).
  *
  * Every configuration runs in its own child process (bench/child.mjs, --expose-gc). The children
  * of one comparison stay alive together; each round is run as interleaved slices (a slice of every
@@ -16,7 +18,12 @@
  * cost up. Results go to results/<--out name>.json/.md (default latest).
  *
  * Environment overrides: BENCH_ROUNDS, BENCH_CHAT_N, BENCH_CHAT_WARMUP, BENCH_STREAM_N,
- * BENCH_STREAM_WARMUP, BENCH_MEMORY_N.
+ * BENCH_STREAM_WARMUP, BENCH_MEMORY_N (openai); BENCH_ANTHROPIC_ROUNDS, BENCH_ANTHROPIC_CHAT_N,
+ * BENCH_ANTHROPIC_STREAM_N (anthropic). --no-anthropic skips the Anthropic comparison;
+ * --anthropic-only runs only that comparison (no openai, so no cross-SDK yardstick);
+ * --anthropic-split adds `tokenpath-sdkoff` to it (tokenpath with the SDK's own spans off), which
+ * splits tokenpath's overhead into its own and what the SDK's tracing still does for a folded span.
+ * Profiles (--profile, or on a missed target) cover openai 6 only.
  */
 import { fork, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, diff, toMarkdown, CONTRIB_CODE } from './profile.mjs';
-import { STREAM_CHUNKS } from './fixtures.mjs';
+import { STREAM_CHUNKS, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS } from './fixtures.mjs';
 import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,6 +70,28 @@ const SETTINGS = {
 };
 const CASE_LABEL = { chat: 'non-stream chat', stream: `stream (${STREAM_CHUNKS} chunks + usage)` };
 
+/**
+ * @anthropic-ai/sdk 1.x (repo root): fewer and shorter rounds than openai, to keep `npm run bench`
+ * within a few minutes on 2 cores. Configs (bench/anthropic.mjs): sdk, otel (the SDK's own spans on,
+ * its default: the user's situation with an OTel SDK and no tokenpath), otel-sdkoff (the SDK's spans
+ * off: the bare OTel SDK, as `otel` is for openai), tokenpath (the SDK's span folded into ours).
+ */
+const ANTHROPIC = {
+  rounds: int('BENCH_ANTHROPIC_ROUNDS', 3),
+  chat: { warmup: quick ? 500 : 6000, n: int('BENCH_ANTHROPIC_CHAT_N', quick ? 2000 : 6000), slices: quick ? 2 : 8 },
+  // A stream costs well under 1 ms with this SDK (openai 6: ~3 ms): more of them.
+  stream: { warmup: quick ? 50 : 200, n: int('BENCH_ANTHROPIC_STREAM_N', quick ? 100 : 300), slices: quick ? 2 : 8 },
+  // Informational only: after so few calls V8 still flushes bytecode now and then (MB drops), so
+  // the windows are no verdict (the openai comparisons give the heap verdict).
+  memory: { windows: quick ? 2 : 3, calls: quick ? 2000 : 5000 },
+  configs: ['sdk', 'otel', 'otel-sdkoff', 'tokenpath', ...(args.has('--anthropic-split') ? ['tokenpath-sdkoff'] : [])],
+};
+const ANTHROPIC_CASE_LABEL = {
+  chat: 'non-stream messages.create',
+  stream: `stream (${ANTHROPIC_STREAM_DELTAS} deltas, ${ANTHROPIC_STREAM_EVENTS} events)`,
+};
+const SDK_SPAN_NAME = 'anthropic.messages.create';
+
 // contrib supports openai <7: the bench uses the tests' copy of openai 6 (installed on first use).
 await installSdkVersion('openai', SDK_VERSIONS.openai.find((v) => v.startsWith('6.')), { log: console.log });
 
@@ -74,13 +103,17 @@ process.on('exit', () => {
   for (const c of live) c.kill();
 });
 
-function spawnChild(config, openai, extraExecArgv = []) {
+/** `target`: an openai major ('6', '7'), or 'anthropic' (@anthropic-ai/sdk 1.x from the repo root). */
+function spawnChild(config, target, extraExecArgv = []) {
+  const openai = target;
+  const sdkEnv = target === 'anthropic' ? { BENCH_SDK: 'anthropic', BENCH_ANTHROPIC: '1' } : { BENCH_SDK: 'openai', BENCH_OPENAI: openai };
   const child = fork(childPath, [], {
     execPath: process.execPath,
     execArgv: ['--expose-gc', ...extraExecArgv],
-    env: { ...process.env, BENCH_CONFIG: config, BENCH_OPENAI: openai, OTEL_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...sdkEnv, BENCH_CONFIG: config, OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const label = target === 'anthropic' ? `[${config}/anthropic]` : `[${config}/openai${openai}]`;
   live.add(child);
   let nextId = 0;
   const pending = new Map();
@@ -96,11 +129,11 @@ function spawnChild(config, openai, extraExecArgv = []) {
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (m.ok) p.resolve(m.value);
-    else p.reject(new Error(`[${config}/openai${openai}] ${m.error}`));
+    else p.reject(new Error(`${label} ${m.error}`));
   });
   child.on('exit', (code, signal) => {
     live.delete(child);
-    const error = new Error(`[${config}/openai${openai}] child exited (code ${code}, signal ${signal})`);
+    const error = new Error(`${label} child exited (code ${code}, signal ${signal})`);
     onFail(error);
     for (const p of pending.values()) p.reject(error);
     pending.clear();
@@ -131,32 +164,100 @@ const median = (xs) => {
 const r2 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Math.round(x * 100) / 100);
 const r3 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
 
+/**
+ * Anthropic: the spans and metrics each config must have produced so far (cumulative: the sanity
+ * calls, warm-ups, rounds and heap windows), and whose trace context the SDK sent.
+ *   otel         one SDK span `anthropic.messages.create` per call, with usage; no GenAI metrics;
+ *   otel-sdkoff  no span;
+ *   tokenpath    one tokenpath span per call, with usage, and no SDK span (folded); the token-usage
+ *                / duration histograms count 2× / 1× the calls; the SDK sent tokenpath's span
+ *                context with the request;
+ *   sdk          nothing registered: nothing to check but that the SDK sent no trace context.
+ */
+function verifyAnthropic(c, v, kind, calls, spans, totalCalls) {
+  const problems = [];
+  const { config, info } = c;
+  const byName = v.spansByName ?? {};
+  const sdkSpans = byName[SDK_SPAN_NAME] ?? 0;
+  const attrs = v.lastSpan?.attributes ?? {};
+  const expectOut = kind === 'chat' ? 5 : ANTHROPIC_STREAM_DELTAS;
+  const usage = v.metrics['gen_ai.client.token.usage'];
+  const duration = v.metrics['gen_ai.client.operation.duration'];
+  const checkLastSpan = () => {
+    if (!v.lastSpan?.ended) problems.push('last exported span not ended');
+    if (attrs['gen_ai.usage.input_tokens'] !== 24 || attrs['gen_ai.usage.output_tokens'] !== expectOut) {
+      problems.push(`last span usage ${attrs['gen_ai.usage.input_tokens']}/${attrs['gen_ai.usage.output_tokens']}, expected 24/${expectOut}`);
+    }
+  };
+  const p = info.propagation ?? {};
+  if (config === 'sdk' || config === 'otel-sdkoff') {
+    if (config === 'otel-sdkoff' && v.spansExported !== 0) problems.push(`${v.spansExported} spans exported, expected none`);
+    if (p.chatTraceparent || p.streamTraceparent) problems.push(`the SDK sent a trace context (${p.chatTraceparent} / ${p.streamTraceparent})`);
+  } else if (config === 'otel') {
+    if (v.spansExported !== totalCalls || sdkSpans !== totalCalls) {
+      problems.push(`${sdkSpans} SDK spans (${v.spansExported} in all) for ${totalCalls} calls so far (expected ${totalCalls})`);
+    }
+    if (v.lastSpan?.name !== SDK_SPAN_NAME) problems.push(`last span is ${v.lastSpan?.name}, expected ${SDK_SPAN_NAME}`);
+    checkLastSpan();
+    if (usage || duration) problems.push('GenAI metrics recorded without an instrumentation');
+    if (!p.streamSentLastSpan) problems.push(`the SDK did not send its own span's context (sent ${p.streamTraceparent})`);
+  } else if (config === 'tokenpath' || config === 'tokenpath-sdkoff') {
+    if (!info.patched) problems.push('Messages.prototype.create not patched');
+    if (v.spansExported !== totalCalls) problems.push(`${v.spansExported} spans exported for ${totalCalls} calls so far (expected ${totalCalls})`);
+    if (sdkSpans !== 0) problems.push(`${sdkSpans} SDK spans exported: not folded into tokenpath's`);
+    if (v.lastSpan?.name === SDK_SPAN_NAME) problems.push('last span is the SDK\'s');
+    checkLastSpan();
+    if (attrs['gen_ai.provider.name'] !== 'anthropic') problems.push(`gen_ai.provider.name ${attrs['gen_ai.provider.name']}`);
+    if (usage?.count !== 2 * totalCalls) problems.push(`token.usage count ${usage?.count}, expected ${2 * totalCalls}`);
+    if (duration?.count !== totalCalls) problems.push(`operation.duration count ${duration?.count}, expected ${totalCalls}`);
+    if (config === 'tokenpath' && !p.streamSentLastSpan) {
+      problems.push(`the SDK did not send tokenpath's span context (sent ${p.streamTraceparent}, span ${p.lastSpanId})`);
+    }
+    if (config === 'tokenpath-sdkoff' && (p.chatTraceparent || p.streamTraceparent)) problems.push('the SDK sent a trace context with its spans off');
+  }
+  return {
+    calls,
+    spansExported: spans,
+    totalCalls,
+    totalSpansExported: v.spansExported,
+    spansByName: byName,
+    lastSpan: v.lastSpan ? { name: v.lastSpan.name, ended: v.lastSpan.ended, attributes: attrs } : undefined,
+    metrics: v.metrics,
+    ok: problems.length === 0,
+    problems,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
-// One comparison: the given configs against one `openai` major.
+// One comparison: the given configs against one `openai` major, or against 'anthropic'.
 // ---------------------------------------------------------------------------------------------
-async function compare(openai, configs) {
+async function compare(target, configs) {
+  const anthropic = target === 'anthropic';
+  const S = anthropic ? ANTHROPIC : SETTINGS;
   const t0 = Date.now();
   const children = [];
   for (const config of configs) {
-    const c = spawnChild(config, openai);
+    const c = spawnChild(config, target);
     c.info = await c.ready;
     children.push(c);
   }
-  const out = { openai: children[0].info.openai, configs, children: {}, cases: {}, heap: {}, verification: {} };
+  const out = anthropic
+    ? { sdk: 'anthropic', version: children[0].info.version, configs, children: {}, cases: {}, heap: {}, verification: {} }
+    : { openai: children[0].info.openai, configs, children: {}, cases: {}, heap: {}, verification: {} };
   for (const c of children) out.children[c.config] = c.info;
 
   let prevCalls = Object.fromEntries(configs.map((k) => [k, { chat: 0, stream: 0 }]));
   let prevSpans = Object.fromEntries(configs.map((k) => [k, 0]));
 
   for (const kind of ['chat', 'stream']) {
-    const { warmup, n, slices } = SETTINGS[kind];
+    const { warmup, n, slices } = S[kind];
     const wall = Object.fromEntries(configs.map((k) => [k, []]));
     const cpu = Object.fromEntries(configs.map((k) => [k, []]));
     for (const c of children) await c.send({ cmd: 'warmup', kind, n: warmup });
     const heap = {};
     if (kind === 'chat') for (const c of children) heap[c.config] = { afterWarmup: await c.send({ cmd: 'heap' }) };
     const sliceN = Math.ceil(n / slices);
-    for (let r = 0; r < SETTINGS.rounds; r++) {
+    for (let r = 0; r < S.rounds; r++) {
       const acc = Object.fromEntries(configs.map((k) => [k, { n: 0, wallUs: 0, cpuUs: 0 }]));
       for (let sl = 0; sl < slices; sl++) {
         const shift = r * slices + sl;
@@ -175,7 +276,7 @@ async function compare(openai, configs) {
       if (kind === 'chat' && r === 0) for (const c of children) heap[c.config].after1stRound = await c.send({ cmd: 'heap' });
     }
     if (kind === 'chat') {
-      const { windows, calls: m } = SETTINGS.memory;
+      const { windows, calls: m } = S.memory;
       for (const c of children) {
         const h = heap[c.config];
         h.steady = [await c.send({ cmd: 'heap' })];
@@ -223,10 +324,14 @@ async function compare(openai, configs) {
       const spans = v.spansExported - prevSpans[c.config];
       prevCalls[c.config] = v.calls;
       prevSpans[c.config] = v.spansExported;
+      const totalCalls = v.calls.chat + v.calls.stream;
+      if (anthropic) {
+        verification[c.config] = verifyAnthropic(c, v, kind, calls, spans, totalCalls);
+        continue;
+      }
       const instrumented = c.config === 'tokenpath' || c.config === 'contrib' || c.config === 'floor' || c.config === 'floor-span';
       const problems = [];
       // Cumulative: every call so far (sanity calls of both kinds, warm-ups, rounds) made one span.
-      const totalCalls = v.calls.chat + v.calls.stream;
       if (c.config !== 'sdk') {
         const expected = instrumented ? totalCalls : 0;
         if (v.spansExported !== expected) {
@@ -282,6 +387,20 @@ async function compare(openai, configs) {
         o.overheadUs[k] = r3(over(k));
         o.pairedOverheadUs[k] = r3(paired(k));
       }
+      if (anthropic) {
+        // Over the bare OTel SDK (otel-sdkoff): what the SDK's own tracing costs, and tokenpath.
+        const bare = (k) => med[k] - med['otel-sdkoff'];
+        const pairedBare = (k) => median(rounds[k].map((v, i) => v - rounds['otel-sdkoff'][i]));
+        o.overBareUs = { sdkTracing: r3(bare('otel')), tokenpath: r3(bare('tokenpath')) };
+        o.pairedOverBareUs = { sdkTracing: r3(pairedBare('otel')), tokenpath: r3(pairedBare('tokenpath')) };
+        if (configs.includes('tokenpath-sdkoff')) {
+          o.overBareUs.tokenpathSdkoff = r3(bare('tokenpath-sdkoff'));
+          o.pairedOverBareUs.tokenpathSdkoff = r3(pairedBare('tokenpath-sdkoff'));
+        }
+        const ratio = bare('tokenpath') / bare('otel');
+        o.ratio = bare('otel') > 0 ? r3(ratio) : null;
+        o.pass = bare('otel') > 0 && bare('tokenpath') >= 0 ? ratio <= SETTINGS.targetRatio : null;
+      }
       if (configs.includes('contrib')) {
         const ratio = over('tokenpath') / over('contrib');
         o.ratio = over('contrib') > 0 ? r3(ratio) : null;
@@ -291,11 +410,13 @@ async function compare(openai, configs) {
       return o;
     };
     const caseOut = {
-      label: CASE_LABEL[kind],
+      label: (anthropic ? ANTHROPIC_CASE_LABEL : CASE_LABEL)[kind],
       callsPerRound: n,
       slicesPerRound: slices,
       warmup,
-      target: `tokenpath overhead ≤ ${SETTINGS.targetRatio} × contrib overhead`,
+      target: anthropic
+        ? `tokenpath overhead ≤ ${SETTINGS.targetRatio} × the SDK's own tracing overhead, both over otel-sdkoff`
+        : `tokenpath overhead ≤ ${SETTINGS.targetRatio} × contrib overhead`,
       ...stats(wall),
       cpu: stats(cpu),
     };
@@ -435,33 +556,31 @@ function noiseLine(cmp, pick) {
   );
 }
 
-function comparisonMarkdown(cmp) {
+/**
+ * The heap verdict line, the heap explanation and the heap table of one comparison, with settings
+ * `s`; `informational`: the windows are too early for a verdict (Anthropic's short run).
+ */
+function heapLines(cmp, s, informational = false) {
   const lines = [];
-  const hasContrib = cmp.configs.includes('contrib');
-  const s = SETTINGS;
-  lines.push(`## openai ${cmp.openai}`, '');
-  lines.push(`Wall-clock µs per call, median of ${s.rounds} rounds:`, '');
-  lines.push(timingTable(cmp, (c) => c), '', noiseLine(cmp, (c) => c), '');
-  lines.push(`Process CPU µs per call (user+system, all threads; less sensitive to other load on the machine), median of ${s.rounds} rounds:`, '');
-  lines.push(timingTable(cmp, (c) => c.cpu), '', noiseLine(cmp, (c) => c.cpu), '');
-  if (hasContrib) {
-    for (const kind of ['chat', 'stream']) {
-      const c = cmp.cases[kind];
-      lines.push(
-        `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ratio ${fmt(c.ratio, 2)}; CPU-time ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
-      );
-    }
-  }
   const tp = cmp.heap.tokenpath;
   const w = tp.windowCalls.toLocaleString('en');
   const nw = s.memory.windows;
-  lines.push(
-    `- heap flat (tokenpath; flat = growth < ${s.flatHeapKBPer1000Calls} KB per 1,000 non-stream calls, i.e. < ${s.flatHeapKBPer1000Calls} byte/call, ` +
-      `median of ${nw} steady-state windows of ${w} calls): **${tp.flat ? 'PASS' : 'FAIL'}** ` +
-      `(${fmt(tp.medianWindowGrowthKB)} KB per ${w} calls = ${fmt(tp.medianWindowKBPer1000, 3)} KB/1,000; ` +
-      `windows ${tp.windowGrowthKB.map((x) => fmt(x)).join(' / ')} KB; all ${(nw * tp.windowCalls).toLocaleString('en')} calls ${fmt(tp.totalKBPer1000, 3)} KB/1,000)`,
-    '',
-  );
+  if (informational) {
+    lines.push(
+      `- heap (tokenpath): informational, no verdict: median of ${nw} windows of ${w} calls ${fmt(tp.medianWindowKBPer1000, 3)} KB/1,000 ` +
+        `(windows ${tp.windowGrowthKB.map((x) => fmt(x)).join(' / ')} KB). This short run starts its windows after ${(s.chat.warmup + s.rounds * s.chat.n).toLocaleString('en')} calls, ` +
+        `when V8 still flushes unused bytecode (drops of MBs in any config); the heap verdicts are the openai ones.`,
+      '',
+    );
+  } else {
+    lines.push(
+      `- heap flat (tokenpath; flat = growth < ${s.flatHeapKBPer1000Calls} KB per 1,000 non-stream calls, i.e. < ${s.flatHeapKBPer1000Calls} byte/call, ` +
+        `median of ${nw} steady-state windows of ${w} calls): **${tp.flat ? 'PASS' : 'FAIL'}** ` +
+        `(${fmt(tp.medianWindowGrowthKB)} KB per ${w} calls = ${fmt(tp.medianWindowKBPer1000, 3)} KB/1,000; ` +
+        `windows ${tp.windowGrowthKB.map((x) => fmt(x)).join(' / ')} KB; all ${(nw * tp.windowCalls).toLocaleString('en')} calls ${fmt(tp.totalKBPer1000, 3)} KB/1,000)`,
+      '',
+    );
+  }
   lines.push(
     `Heap (heapUsed after forceFlush and gc() until stable), non-stream chat. "After warm-up" compares the heap after the ${s.chat.warmup.toLocaleString('en')}-call warm-up with the heap after the first ${s.chat.n.toLocaleString('en')} timed calls, as first specified: ` +
       `it is dominated by one-time growth (JIT code, feedback vectors, SDK caches) that the uninstrumented \`sdk\` shows too. ` +
@@ -483,12 +602,33 @@ function comparisonMarkdown(cmp) {
           h.windowGrowthKB.map((x) => fmt(x)).join(' / '),
           fmt(h.medianWindowKBPer1000, 3),
           fmt(h.totalKBPer1000, 3),
-          h.flat ? 'yes' : 'NO',
+          informational ? 'n/a' : h.flat ? 'yes' : 'NO',
         ];
       }),
     ),
     '',
   );
+  return lines;
+}
+
+function comparisonMarkdown(cmp) {
+  const lines = [];
+  const hasContrib = cmp.configs.includes('contrib');
+  const s = SETTINGS;
+  lines.push(`## openai ${cmp.openai}`, '');
+  lines.push(`Wall-clock µs per call, median of ${s.rounds} rounds:`, '');
+  lines.push(timingTable(cmp, (c) => c), '', noiseLine(cmp, (c) => c), '');
+  lines.push(`Process CPU µs per call (user+system, all threads; less sensitive to other load on the machine), median of ${s.rounds} rounds:`, '');
+  lines.push(timingTable(cmp, (c) => c.cpu), '', noiseLine(cmp, (c) => c.cpu), '');
+  if (hasContrib) {
+    for (const kind of ['chat', 'stream']) {
+      const c = cmp.cases[kind];
+      lines.push(
+        `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ratio ${fmt(c.ratio, 2)}; CPU-time ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
+      );
+    }
+  }
+  lines.push(...heapLines(cmp, s));
   const bad = [];
   for (const kind of ['chat', 'stream']) {
     for (const [k, v] of Object.entries(cmp.verification[kind])) if (!v.ok) bad.push(`${kind}/${k}: ${v.problems.join('; ')}`);
@@ -517,6 +657,153 @@ function comparisonMarkdown(cmp) {
   return lines.join('\n');
 }
 
+/** Anthropic: one timing table (wall-clock or CPU, through `pick`), with `v6` (openai 6, same run) as a yardstick. */
+function anthropicTimingTable(cmp, v6, pick) {
+  const header = [
+    'case',
+    ...cmp.configs.map((k) => `${k} µs`),
+    "SDK's own tracing (otel − otel-sdkoff) µs",
+    'tokenpath over otel-sdkoff µs',
+    'tokenpath / SDK tracing',
+    'tokenpath over otel µs',
+  ];
+  const split = cmp.configs.includes('tokenpath-sdkoff');
+  if (split) header.push('tokenpath-sdkoff over otel-sdkoff µs');
+  if (v6) header.push('openai 6 contrib over otel µs', 'tokenpath / openai-6 contrib');
+  header.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => `${k}/sdk`));
+  const rows = [];
+  for (const kind of ['chat', 'stream']) {
+    const c = pick(cmp.cases[kind]);
+    const row = [
+      ANTHROPIC_CASE_LABEL[kind],
+      ...cmp.configs.map((k) => fmt(c.medianUs[k])),
+      fmt(c.overBareUs.sdkTracing),
+      fmt(c.overBareUs.tokenpath),
+      fmt(c.ratio, 2),
+      fmt(c.overheadUs.tokenpath),
+    ];
+    if (split) row.push(fmt(c.overBareUs.tokenpathSdkoff));
+    if (v6) {
+      const y = pick(v6.cases[kind]);
+      row.push(fmt(y.overheadUs.contrib), fmt(y.overheadUs.contrib > 0 ? c.overBareUs.tokenpath / y.overheadUs.contrib : null, 2));
+    }
+    row.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => fmt(c.ratioToSdk[k], 3)));
+    rows.push(row);
+  }
+  return mdTable(header, rows);
+}
+
+function anthropicNoiseLine(cmp, pick) {
+  return (
+    'Round-to-round spread (max−min)/median: ' +
+    ['chat', 'stream']
+      .map((kind) => `${kind} ` + cmp.configs.map((k) => `${k} ${fmt(pick(cmp.cases[kind]).spreadPct[k])}%`).join(', '))
+      .join('; ') +
+    '. Paired (median of per-round differences): ' +
+    ['chat', 'stream']
+      .map((kind) => {
+        const c = pick(cmp.cases[kind]);
+        return (
+          `${kind} SDK tracing ${fmt(c.pairedOverBareUs.sdkTracing)} µs, tokenpath over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpath)} µs, ` +
+          (c.pairedOverBareUs.tokenpathSdkoff !== undefined ? `tokenpath-sdkoff over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpathSdkoff)} µs, ` : '') +
+          `tokenpath over otel ${fmt(c.pairedOverheadUs.tokenpath)} µs`
+        );
+      })
+      .join('; ') +
+    '.'
+  );
+}
+
+/** The yardstick verdict: tokenpath's Anthropic overhead over otel-sdkoff against contrib's openai 6 overhead over otel. */
+function yardstick(cmp, v6, kind, pick) {
+  if (!v6) return { ratio: null, pass: null };
+  const tp = pick(cmp.cases[kind]).overBareUs.tokenpath;
+  const contrib = pick(v6.cases[kind]).overheadUs.contrib;
+  const ratio = contrib > 0 ? tp / contrib : null;
+  return { ratio: r3(ratio), pass: contrib > 0 && tp >= 0 ? ratio <= SETTINGS.targetRatio : null };
+}
+
+function anthropicMarkdown(cmp, v6) {
+  const lines = [];
+  const s = { ...SETTINGS, ...ANTHROPIC };
+  lines.push(`## @anthropic-ai/sdk ${cmp.version}`, '');
+  lines.push(
+    `Warm-up ${s.chat.warmup.toLocaleString('en')} calls / ${s.stream.warmup} streams, then ${s.rounds} rounds of ${s.chat.n.toLocaleString('en')} non-stream calls / ${s.stream.n} streams ` +
+      `in ${s.chat.slices} interleaved slices (fewer than for openai, to keep the run short: expect more noise). Same OTel setup as above, ` +
+      `plus the W3C trace-context and baggage propagators (NodeSDK's default), with which the SDK sends its call's trace context in every request. ` +
+      `The SDK traces itself: with a tracer provider registered it makes a CLIENT span \`${SDK_SPAN_NAME}\` with usage per call, on by default.`,
+    '',
+    `- \`sdk\`: no provider registered: the SDK's tracer is the API's no-op one and its span neither records nor propagates (the SDK's tracing code still runs).`,
+    `- \`otel\`: provider registered, the SDK's own tracing **on, its default**: one SDK span per call. This is the user's default situation without tokenpath, the fair baseline.`,
+    `- \`otel-sdkoff\`: the same, with the SDK's spans off (client option \`openTelemetry: false\`): the bare OTel SDK, as \`otel\` is for openai.`,
+    `- \`tokenpath\`: provider registered, tokenpath's instrumentation, nothing configured on the client: tokenpath's span per call; the SDK's span is folded into it (the SDK gets a non-recording span carrying tokenpath's context, which it propagates).`,
+    ...(cmp.configs.includes('tokenpath-sdkoff')
+      ? [
+          `- \`tokenpath-sdkoff\` (--anthropic-split): tokenpath with the SDK's spans off (\`openTelemetry: false\`): tokenpath's own cost, without what the SDK's tracing still does for a folded span (building its attributes, trace-context headers).`,
+        ]
+      : []),
+    '',
+    `There is no contrib instrumentation for Anthropic. What is compared: (1) the target, as for openai: tokenpath's overhead over the bare OTel SDK (otel-sdkoff) against the overhead of the ` +
+      `instrumentation that exists for this SDK, its own tracing (otel − otel-sdkoff), same run, same process layout; note that the SDK's span records no metrics while tokenpath also records the token-usage and duration histograms; ` +
+      `(2) a cross-SDK yardstick: the same tokenpath overhead against contrib's openai 6 overhead over otel in this run (different SDK, same 24-in / 5-out response and a ${ANTHROPIC_STREAM_EVENTS}-event vs ${STREAM_CHUNKS + 1}-chunk stream); ` +
+      `(3) "tokenpath over otel" is what adding tokenpath costs a user whose SDK already traces itself (tokenpath's span and metrics replace the SDK's span).`,
+    '',
+    `Wall-clock µs per call, median of ${s.rounds} rounds:`,
+    '',
+  );
+  lines.push(anthropicTimingTable(cmp, v6, (c) => c), '', anthropicNoiseLine(cmp, (c) => c), '');
+  lines.push(`Process CPU µs per call (user+system, all threads), median of ${s.rounds} rounds:`, '');
+  lines.push(anthropicTimingTable(cmp, v6, (c) => c.cpu), '', anthropicNoiseLine(cmp, (c) => c.cpu), '');
+  for (const kind of ['chat', 'stream']) {
+    const c = cmp.cases[kind];
+    lines.push(
+      `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ratio ${fmt(c.ratio, 2)}; CPU-time ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
+    );
+    if (v6) {
+      const w = yardstick(cmp, v6, kind, (x) => x);
+      const cpu = yardstick(cmp, v6, kind, (x) => x.cpu);
+      lines.push(
+        `- ${c.label}, yardstick: tokenpath overhead over otel-sdkoff ≤ ${SETTINGS.targetRatio} × contrib's openai 6 ${CASE_LABEL[kind]} overhead over otel: ` +
+          `**${verdict(w.pass)}** (wall-clock ratio ${fmt(w.ratio, 2)}; CPU-time ratio ${fmt(cpu.ratio, 2)}: ${verdict(cpu.pass)})`,
+      );
+    }
+  }
+  lines.push(...heapLines(cmp, s, true));
+  const bad = [];
+  for (const kind of ['chat', 'stream']) {
+    for (const [k, v] of Object.entries(cmp.verification[kind])) if (!v.ok) bad.push(`${kind}/${k}: ${v.problems.join('; ')}`);
+  }
+  const spanCounts = ['chat', 'stream']
+    .map(
+      (kind) =>
+        `after ${kind}: ` +
+        cmp.configs
+          .filter((k) => k !== 'sdk')
+          .map((k) => {
+            const v = cmp.verification[kind][k];
+            return `${k} ${v.totalSpansExported}/${v.totalCalls} (${v.spansByName[SDK_SPAN_NAME] ?? 0} SDK spans)`;
+          })
+          .join(', '),
+    )
+    .join('; ');
+  const tp = cmp.children.tokenpath.propagation ?? {};
+  lines.push(
+    bad.length === 0
+      ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span (otel: the SDK's \`${SDK_SPAN_NAME}\`; tokenpath: \`${cmp.verification.stream.tokenpath.lastSpan?.name}\`) ` +
+          `carries the expected usage (24 in, 5 or ${ANTHROPIC_STREAM_DELTAS} out); tokenpath's token-usage / duration histogram counts equal 2× / 1× the calls, otel records none; ` +
+          `the sanity stream request carried the last span's context (otel: the SDK's span; tokenpath: tokenpath's span, traceparent ${tp.streamTraceparent}); sdk and otel-sdkoff sent none.`
+      : `Verification FAILED: ${bad.join(' | ')}`,
+    '',
+  );
+  lines.push(
+    `Patched: ${cmp.configs.map((k) => `${k} ${cmp.children[k].patched ? 'yes' : 'no'}`).join(', ')}; ` +
+      `SDK's own tracer: ${cmp.configs.map((k) => `${k} ${cmp.children[k].sdkTracing}`).join(', ')} ` +
+      `(@anthropic-ai/sdk ${cmp.version} from \`${cmp.children[cmp.configs[0]].sdkPath}\`). This comparison took ${cmp.seconds} s.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
 function gitCommit() {
   try {
     const git = (...a) => execFileSync('git', a, { cwd: repoRoot, encoding: 'utf8' }).trim();
@@ -540,6 +827,7 @@ async function main() {
     cores: os.availableParallelism(),
     loadAverageAtStart: os.loadavg().map(r2),
     settings: SETTINGS,
+    anthropicSettings: ANTHROPIC,
   };
   console.log(
     `tokenpath bench: node ${meta.node}, ${meta.cores} cores (${meta.cpu}), load ${meta.loadAverageAtStart.join(' ')}; ` +
@@ -550,16 +838,27 @@ async function main() {
     : args.has('--floor')
       ? ['floor']
       : [];
-  console.log(`openai 6.49.0: ${['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs].join(', ')} ...`);
-  const v6 = await compare('6', ['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs]);
-  console.log(`  done in ${v6.seconds} s`);
-  console.log('openai 7 (repo root): sdk, otel, tokenpath ...');
-  const v7 = await compare('7', ['sdk', 'otel', 'tokenpath']);
-  console.log(`  done in ${v7.seconds} s`);
+  const openaiToo = !args.has('--anthropic-only');
+  let v6;
+  let v7;
+  if (openaiToo) {
+    console.log(`openai 6.49.0: ${['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs].join(', ')} ...`);
+    v6 = await compare('6', ['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs]);
+    console.log(`  done in ${v6.seconds} s`);
+    console.log('openai 7 (repo root): sdk, otel, tokenpath ...');
+    v7 = await compare('7', ['sdk', 'otel', 'tokenpath']);
+    console.log(`  done in ${v7.seconds} s`);
+  }
+  let anthropic;
+  if (!args.has('--no-anthropic') || !openaiToo) {
+    console.log(`@anthropic-ai/sdk (repo root): ${ANTHROPIC.configs.join(', ')} ...`);
+    anthropic = await compare('anthropic', ANTHROPIC.configs);
+    console.log(`  done in ${anthropic.seconds} s`);
+  }
 
-  const failing = ['chat', 'stream'].filter((k) => v6.cases[k].pass !== true);
+  const failing = openaiToo ? ['chat', 'stream'].filter((k) => v6.cases[k].pass !== true) : [];
   const profiles = [];
-  const wantProfile = args.has('--profile') || (failing.length > 0 && !args.has('--no-profile'));
+  const wantProfile = openaiToo && (args.has('--profile') || (failing.length > 0 && !args.has('--no-profile')));
   if (wantProfile) {
     const kinds = args.has('--profile') ? ['chat', 'stream'] : failing;
     for (const kind of kinds) {
@@ -583,8 +882,8 @@ async function main() {
       `(contrib's log events go to the API's no-op logger). Streams send stream_options.include_usage in every config. ` +
       `Overhead = median(config) − median(otel).`,
     '',
-    comparisonMarkdown(v6),
-    comparisonMarkdown(v7),
+    ...(openaiToo ? [comparisonMarkdown(v6), comparisonMarkdown(v7)] : []),
+    ...(anthropic ? [anthropicMarkdown(anthropic, v6)] : []),
     ...(profiles.length
       ? [
           `## Profiles (${args.has('--profile') ? '--profile' : 'tokenpath missed the target'}; openai 6, --cpu-prof --cpu-prof-interval=50, children interleaved as above)`,
@@ -599,10 +898,31 @@ async function main() {
     meta,
     openai6: v6,
     openai7: v7,
+    anthropic,
     verdicts: {
-      chat: verdict(v6.cases.chat.pass),
-      stream: verdict(v6.cases.stream.pass),
-      heapFlat: v6.heap.tokenpath.flat && v7.heap.tokenpath.flat ? 'PASS' : 'FAIL',
+      ...(openaiToo
+        ? {
+            chat: verdict(v6.cases.chat.pass),
+            stream: verdict(v6.cases.stream.pass),
+            heapFlat: v6.heap.tokenpath.flat && v7.heap.tokenpath.flat ? 'PASS' : 'FAIL',
+          }
+        : {}),
+      ...(anthropic
+        ? {
+            anthropic: {
+              target: anthropic.cases.chat.target,
+              chat: verdict(anthropic.cases.chat.pass),
+              stream: verdict(anthropic.cases.stream.pass),
+              yardstickVsOpenai6Contrib: v6
+                ? {
+                    chat: verdict(yardstick(anthropic, v6, 'chat', (x) => x).pass),
+                    stream: verdict(yardstick(anthropic, v6, 'stream', (x) => x).pass),
+                  }
+                : undefined,
+              heap: `informational (median ${anthropic.heap.tokenpath.medianWindowKBPer1000} KB/1,000 calls), no verdict`,
+            },
+          }
+        : {}),
     },
     profiles: profiles.map(({ markdown, ...p }) => p),
   };
@@ -611,7 +931,7 @@ async function main() {
   console.log('\n' + md);
   console.log(`results: ${path.relative(process.cwd(), path.join(resultsDir, `${outName}.json`))} and ${outName}.md`);
 
-  const verifiedOk = [v6, v7].every((cmp) =>
+  const verifiedOk = [v6, v7, anthropic].filter(Boolean).every((cmp) =>
     ['chat', 'stream'].every((kind) => Object.values(cmp.verification[kind]).every((v) => v.ok)),
   );
   if (!verifiedOk) {
