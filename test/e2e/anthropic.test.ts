@@ -8,18 +8,27 @@
  * folded into tokenpath's (one span with usage per call); with ANTHROPIC_OPEN_TELEMETRY=true they stay, as children
  * of tokenpath's spans, and carry the usage. Either way the token metrics count each call once.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
-import { REGISTER, appResults, childEnv, runApp, startStandIn, sumByAttribute, total, type StandIn } from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
+import {
+  REGISTER,
+  SPAN_KIND_CLIENT,
+  appEnv,
+  appResults,
+  expectCleanRun,
+  expectTokenMetrics,
+  runApp,
+  telemetryArrived,
+  useBaseline,
+  useScenario,
+  type StandIn,
+} from './support.js';
 
 const CJS_APP = 'examples/apps/anthropic-chat.cjs';
 const ESM_APP = 'examples/apps/anthropic-chat.mjs';
 const VERTEX_ONLY_APP = 'examples/apps/anthropic-vertex-only.mjs';
-const TOKEN_USAGE = 'gen_ai.client.token.usage';
-const DURATION = 'gen_ai.client.operation.duration';
 const TOKENPATH_SCOPE = '@tokenpath/instrumentation-llm';
 const SDK_SCOPE_PREFIX = 'com.anthropic.sdk.typescript';
-const SPAN_KIND_CLIENT = 3;
 
 /** The inference calls of anthropic-chat.{cjs,mjs} (its count_tokens call is not one), with their provider. */
 const CHAT_APP_CALLS = [
@@ -29,20 +38,11 @@ const CHAT_APP_CALLS = [
   { model: 'claude-vertex-5-5', provider: 'gcp.vertex_ai' },
 ];
 
-let receiver: OtlpReceiver;
-let standIn: StandIn;
+const scenario = useScenario();
 
-beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-  standIn = await startStandIn();
-});
-afterEach(async () => {
-  await Promise.all([receiver.close(), standIn.close()]);
-});
-
-/** Only standard variables, pointing at this scenario's stand-in and receiver; no Anthropic setting leaks in. */
-function appEnv(stand: StandIn, otlpUrl: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return childEnv({
+/** Only standard variables, pointing at `stand` and the receiver at `otlpUrl`; no Anthropic setting leaks in. */
+function anthropicAppEnv(stand: StandIn, otlpUrl: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return appEnv(otlpUrl, 'e2e-anthropic-app', {
     ANTHROPIC_BASE_URL: stand.url,
     ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key',
     ANTHROPIC_AUTH_TOKEN: undefined,
@@ -53,13 +53,13 @@ function appEnv(stand: StandIn, otlpUrl: string, extra: Record<string, string | 
     ANTHROPIC_OPEN_TELEMETRY_PROPAGATION: undefined,
     ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE: undefined,
     ANTHROPIC_OPEN_TELEMETRY_TRACES_MAX_CONTENT_BYTES: undefined,
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
-    OTEL_METRIC_EXPORT_INTERVAL: '60000',
-    OTEL_SERVICE_NAME: 'e2e-anthropic-app',
-    OTEL_LOGS_EXPORTER: 'none',
     ...extra,
   });
 }
+
+/** This scenario's environment, with `extra` on top. */
+const scenarioEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
+  anthropicAppEnv(scenario.standIn, scenario.receiver.url, extra);
 
 /** The conventions' input tokens of an Anthropic usage: cache reads and writes count in. */
 const inputOf = (u: Record<string, any>): number => u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
@@ -67,6 +67,7 @@ const carriesUsage = (s: ReceivedSpan): boolean => s.attributes['gen_ai.usage.in
 
 /** The inference calls the stand-in served (count_tokens has no usage), in request order. */
 function servedInference(): { model: string; input: number; output: number }[] {
+  const { standIn } = scenario;
   expect(standIn.served.every((s) => s.status === 200)).toBe(true);
   return standIn.served
     .filter((s) => s.usage !== null)
@@ -77,35 +78,12 @@ function servedInference(): { model: string; input: number; output: number }[] {
 function expectMeteredOnce(calls: number): void {
   const served = servedInference();
   expect(served).toHaveLength(calls);
-  const points = receiver.latestPoints(TOKEN_USAGE);
-  expect(sumByAttribute(points, 'gen_ai.token.type', 'sum')).toEqual({
-    input: served.reduce((n, c) => n + c.input, 0),
-    output: served.reduce((n, c) => n + c.output, 0),
-  });
-  expect(sumByAttribute(points, 'gen_ai.token.type', 'count')).toEqual({ input: calls, output: calls });
-  expect(total(receiver.latestPoints(DURATION), 'count')).toBe(calls);
-}
-
-async function telemetryArrived(spans: number, durations: number): Promise<void> {
-  await receiver.waitFor(() => receiver.spans.length >= spans && total(receiver.latestPoints(DURATION)) >= durations);
+  expectTokenMetrics(scenario.receiver, served, { input: calls, output: calls });
 }
 
 /** The app's stdout results WITHOUT the register entry (its own stand-in and receiver). */
-const baseline: Record<string, unknown[]> = {};
-
-beforeAll(async () => {
-  for (const app of [CJS_APP, ESM_APP]) {
-    const [ownReceiver, ownStandIn] = await Promise.all([startOtlpReceiver(), startStandIn()]);
-    try {
-      const exit = await runApp([app], appEnv(ownStandIn, ownReceiver.url));
-      expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-      baseline[app] = appResults(exit.stdout);
-      expect(baseline[app]).toHaveLength(5);
-      expect(ownReceiver.requests).toHaveLength(0);
-    } finally {
-      await Promise.all([ownReceiver.close(), ownStandIn.close()]);
-    }
-  }
+const baseline = useBaseline([CJS_APP, ESM_APP], anthropicAppEnv, (results) => {
+  expect(results).toHaveLength(5);
 });
 
 describe('register entry with @anthropic-ai/sdk: one span with usage per call, metered once', () => {
@@ -113,11 +91,11 @@ describe('register entry with @anthropic-ai/sdk: one span with usage per call, m
     { flag: '--require', app: CJS_APP },
     { flag: '--import', app: ESM_APP },
   ])('$flag $app', async ({ flag, app }) => {
-    const exit = await runApp([flag, REGISTER, app], appEnv(standIn, receiver.url));
-    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-    expect(exit.stderr).not.toMatch(/tokenpath:|import-in-the-middle/);
+    const { receiver } = scenario;
+    const exit = await runApp([flag, REGISTER, app], scenarioEnv());
+    expectCleanRun(exit);
     // One span per inference call, and the SDK's own span of the count_tokens call, which is not metered.
-    await telemetryArrived(CHAT_APP_CALLS.length + 1, CHAT_APP_CALLS.length);
+    await telemetryArrived(receiver, CHAT_APP_CALLS.length + 1, CHAT_APP_CALLS.length);
 
     const ours = receiver.spans.filter((s) => s.scope.name === TOKENPATH_SCOPE);
     const theirs = receiver.spans.filter((s) => s.scope.name.startsWith(SDK_SCOPE_PREFIX));
@@ -142,9 +120,10 @@ describe('register entry with @anthropic-ai/sdk: one span with usage per call, m
   });
 
   it("ANTHROPIC_OPEN_TELEMETRY=true keeps the SDK's spans under tokenpath's; they carry the usage; metered once", async () => {
-    const exit = await runApp(['--require', REGISTER, CJS_APP], appEnv(standIn, receiver.url, { ANTHROPIC_OPEN_TELEMETRY: 'true' }));
+    const { receiver } = scenario;
+    const exit = await runApp(['--require', REGISTER, CJS_APP], scenarioEnv({ ANTHROPIC_OPEN_TELEMETRY: 'true' }));
     expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-    await telemetryArrived(2 * CHAT_APP_CALLS.length + 1, CHAT_APP_CALLS.length);
+    await telemetryArrived(receiver, 2 * CHAT_APP_CALLS.length + 1, CHAT_APP_CALLS.length);
 
     const ours = receiver.spans.filter((s) => s.scope.name === TOKENPATH_SCOPE);
     const theirCalls = receiver.spans.filter((s) => s.name === 'anthropic.messages.create');
@@ -162,9 +141,10 @@ describe('register entry with @anthropic-ai/sdk: one span with usage per call, m
   });
 
   it('--import reaches the SDK files of an app that only uses @anthropic-ai/vertex-sdk', async () => {
-    const exit = await runApp(['--import', REGISTER, VERTEX_ONLY_APP], appEnv(standIn, receiver.url));
+    const { receiver } = scenario;
+    const exit = await runApp(['--import', REGISTER, VERTEX_ONLY_APP], scenarioEnv());
     expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-    await telemetryArrived(1, 1);
+    await telemetryArrived(receiver, 1, 1);
     expect(receiver.spans.map((s) => [s.name, s.scope.name, s.attributes['gen_ai.provider.name']])).toEqual([
       ['chat claude-vertex-5-5', TOKENPATH_SCOPE, 'gcp.vertex_ai'],
     ]);

@@ -5,18 +5,23 @@
  * the assertions are exact. OTEL_METRIC_EXPORT_INTERVAL is 60 s: metrics arrive only through the
  * flush at exit (or on the signal).
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
+import { describe, expect, it } from 'vitest';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
 import {
+  DURATION,
   REGISTER,
+  SPAN_KIND_CLIENT,
+  TOKEN_USAGE,
+  appEnv,
   appResults,
-  childEnv,
+  expectCleanRun,
+  expectTokenMetrics,
   runApp,
   startApp,
-  startStandIn,
-  sumByAttribute,
+  telemetryArrived,
   tokensOf,
-  total,
+  useBaseline,
+  useScenario,
   type StandIn,
 } from './support.js';
 
@@ -25,51 +30,32 @@ const ESM_APP = 'examples/apps/openai-chat.mjs';
 const SIGNAL_APP = 'examples/apps/openai-sigterm.cjs';
 const OWN_SDK = './examples/apps/own-sdk.cjs';
 
-const TOKEN_USAGE = 'gen_ai.client.token.usage';
-const DURATION = 'gen_ai.client.operation.duration';
-const SPAN_KIND_CLIENT = 3;
 const SERVICE_NAME = 'e2e-app';
 
 /** What openai-chat.{cjs,mjs} call: one non-stream chat, one stream, one embeddings, one Responses call. */
 const CHAT_APP_SPANS = ['chat gpt-4o-mini', 'chat gpt-4.1-nano', 'embeddings text-embedding-3-small', 'chat gpt-4o'];
 
-let receiver: OtlpReceiver;
-let standIn: StandIn;
+const scenario = useScenario();
 
-beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-  standIn = await startStandIn();
-});
-afterEach(async () => {
-  await Promise.all([receiver.close(), standIn.close()]);
-});
-
-/** The child's environment: only standard variables, pointing at this scenario's stand-in and receiver. */
-function appEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return childEnv({
-    OPENAI_BASE_URL: `${standIn.url}/v1`,
-    OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_METRIC_EXPORT_INTERVAL: '60000',
-    OTEL_SERVICE_NAME: SERVICE_NAME,
-    OTEL_LOGS_EXPORTER: 'none',
-    ...extra,
-  });
+/** The child's environment: only standard variables, pointing at `standIn` and the receiver at `receiverUrl`. */
+function openaiAppEnv(standIn: StandIn, receiverUrl: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return appEnv(receiverUrl, SERVICE_NAME, { OPENAI_BASE_URL: `${standIn.url}/v1`, OPENAI_API_KEY: 'sk-e2e-not-a-real-key', ...extra });
 }
+
+/** This scenario's environment, with `extra` on top. */
+const scenarioEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
+  openaiAppEnv(scenario.standIn, scenario.receiver.url, extra);
 
 /** Each call the stand-in answered: the requested model and the tokens it put on the wire. */
 function servedCalls(): { model: string; input?: number; output?: number }[] {
+  const { standIn } = scenario;
   expect(standIn.served.map((s) => s.status)).toEqual(standIn.requests.map(() => 200));
   return standIn.requests.map((request, i) => ({ model: request.body.model, ...tokensOf(standIn.served[i]!.usage) }));
 }
 
-/** Waits until `spans` spans and `spans` duration points have arrived (the child has already exited). */
-async function telemetryArrived(spans: number): Promise<void> {
-  await receiver.waitFor(() => receiver.spans.length >= spans && total(receiver.latestPoints(DURATION)) >= spans);
-}
-
 /** Exact spans and metrics for the calls the stand-in served, as reported under `resource`. */
 function expectTelemetryOfServedCalls(spanNames: string[], resource: Record<string, unknown>): void {
+  const { receiver } = scenario;
   const calls = servedCalls();
   expect(calls).toHaveLength(spanNames.length);
 
@@ -85,12 +71,7 @@ function expectTelemetryOfServedCalls(spanNames: string[], resource: Record<stri
   }
 
   // Metrics: the token histogram sums per token type are the served totals; one duration per call.
-  const sumOf = (key: 'input' | 'output') => calls.reduce((n, c) => n + (c[key] ?? 0), 0);
-  const countOf = (key: 'input' | 'output') => calls.filter((c) => c[key] !== undefined).length;
-  const tokenPoints = receiver.latestPoints(TOKEN_USAGE);
-  expect(sumByAttribute(tokenPoints, 'gen_ai.token.type', 'sum')).toEqual({ input: sumOf('input'), output: sumOf('output') });
-  expect(sumByAttribute(tokenPoints, 'gen_ai.token.type', 'count')).toEqual({ input: countOf('input'), output: countOf('output') });
-  expect(total(receiver.latestPoints(DURATION), 'count')).toBe(calls.length);
+  expectTokenMetrics(receiver, calls);
 
   for (const [name, unit] of [[TOKEN_USAGE, '{token}'], [DURATION, 's']] as const) {
     const exported = receiver.metrics.filter((m) => m.name === name);
@@ -107,28 +88,9 @@ function spanSummary(spans: ReceivedSpan[]): string {
 }
 
 /** The app's stdout results when it runs WITHOUT the register entry (its own stand-in and receiver). */
-const baseline: Record<string, unknown[]> = {};
-
-beforeAll(async () => {
-  for (const app of [CJS_APP, ESM_APP]) {
-    const [ownReceiver, ownStandIn] = await Promise.all([startOtlpReceiver(), startStandIn()]);
-    try {
-      const env = childEnv({
-        OPENAI_BASE_URL: `${ownStandIn.url}/v1`,
-        OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
-        OTEL_EXPORTER_OTLP_ENDPOINT: ownReceiver.url,
-        OTEL_SERVICE_NAME: SERVICE_NAME,
-      });
-      const exit = await runApp([app], env);
-      expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-      baseline[app] = appResults(exit.stdout);
-      // The app prints exactly the usage the stand-in put on the wire, and reports nothing by itself.
-      expect(baseline[app]).toEqual(ownStandIn.served.map((s) => s.usage));
-      expect(ownReceiver.requests).toHaveLength(0);
-    } finally {
-      await Promise.all([ownReceiver.close(), ownStandIn.close()]);
-    }
-  }
+const baseline = useBaseline([CJS_APP, ESM_APP], openaiAppEnv, (results, ownStandIn) => {
+  // The app prints exactly the usage the stand-in put on the wire, and reports nothing by itself.
+  expect(results).toEqual(ownStandIn.served.map((s) => s.usage));
 });
 
 describe('register entry: spans and exact token metrics from a child process', () => {
@@ -143,12 +105,11 @@ describe('register entry: spans and exact token metrics from a child process', (
   const cases = entries.flatMap((e) => protocols.map((p) => ({ ...e, ...p })));
 
   it.each(cases)('$flag $app over $label', async ({ flag, app, protocol, contentType }) => {
-    const exit = await runApp([flag, REGISTER, app], appEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
-    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
-    expect(exit.stderr).not.toMatch(/tokenpath:/);
-    expect(exit.stderr).not.toMatch(/import-in-the-middle/);
+    const { receiver } = scenario;
+    const exit = await runApp([flag, REGISTER, app], scenarioEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
+    expectCleanRun(exit);
 
-    await telemetryArrived(CHAT_APP_SPANS.length);
+    await telemetryArrived(receiver, CHAT_APP_SPANS.length);
     expectTelemetryOfServedCalls(CHAT_APP_SPANS, { 'service.name': SERVICE_NAME });
     // The chosen protocol was used for everything, and metrics came only from the flush at exit.
     expect(receiver.errors).toEqual([]);
@@ -163,7 +124,8 @@ describe('register entry: flush when a long-running app is stopped by a signal',
   const exitCodes = { SIGTERM: 143, SIGINT: 130 } as const;
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s: the app exits and its span and metric points arrive', async (signal) => {
-    const app = startApp(['--require', REGISTER, SIGNAL_APP], appEnv());
+    const { receiver, standIn } = scenario;
+    const app = startApp(['--require', REGISTER, SIGNAL_APP], scenarioEnv());
     try {
       await app.waitForLine('ready');
     } catch (error) {
@@ -174,7 +136,7 @@ describe('register entry: flush when a long-running app is stopped by a signal',
     const exit = await app.exited;
     expect(exit.signal === signal || exit.code === exitCodes[signal], `exit ${exit.code}/${exit.signal}\n${exit.stderr}`).toBe(true);
 
-    await telemetryArrived(1);
+    await telemetryArrived(receiver, 1);
     expectTelemetryOfServedCalls(['chat gpt-4o-mini'], { 'service.name': SERVICE_NAME });
     expect(appResults(exit.stdout)).toEqual(standIn.served.map((s) => s.usage));
   });
@@ -182,7 +144,8 @@ describe('register entry: flush when a long-running app is stopped by a signal',
 
 describe('register entry: configuration', () => {
   it('OTEL_SDK_DISABLED=true: the app runs and nothing is exported', async () => {
-    const exit = await runApp(['--require', REGISTER, CJS_APP], appEnv({ OTEL_SDK_DISABLED: 'true' }));
+    const { receiver, standIn } = scenario;
+    const exit = await runApp(['--require', REGISTER, CJS_APP], scenarioEnv({ OTEL_SDK_DISABLED: 'true' }));
     expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
     expect(appResults(exit.stdout)).toEqual(baseline[CJS_APP]);
     expect(standIn.served).toHaveLength(4);
@@ -195,7 +158,8 @@ describe('register entry: configuration', () => {
     { name: 'OTEL_TRACES_EXPORTER', value: 'bogus', allowed: 'otlp, console, zipkin, none', logLevel: 'error' },
     { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'http/xml', allowed: 'http/protobuf, http/json, grpc', logLevel: undefined },
   ])('$name=$value (OTEL_LOG_LEVEL=$logLevel): one message names the variable and its allowed values; nothing is lost', async ({ name, value, allowed, logLevel }) => {
-    const exit = await runApp(['--require', REGISTER, CJS_APP], appEnv({ [name]: value, OTEL_LOG_LEVEL: logLevel }));
+    const { receiver } = scenario;
+    const exit = await runApp(['--require', REGISTER, CJS_APP], scenarioEnv({ [name]: value, OTEL_LOG_LEVEL: logLevel }));
     expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
     const messages = exit.stderr.split('\n').filter((line) => line.includes(name) && line.includes(allowed));
     expect(messages, `stderr:\n${exit.stderr}`).toHaveLength(1);
@@ -203,7 +167,7 @@ describe('register entry: configuration', () => {
     expect(appResults(exit.stdout)).toEqual(baseline[CJS_APP]);
 
     // The default replaces the bad value, so spans and metrics both still arrive, exactly.
-    await telemetryArrived(CHAT_APP_SPANS.length);
+    await telemetryArrived(receiver, CHAT_APP_SPANS.length);
     expectTelemetryOfServedCalls(CHAT_APP_SPANS, { 'service.name': SERVICE_NAME });
     await receiver.waitFor(() => receiver.spans.length >= CHAT_APP_SPANS.length);
     expect(receiver.spans.map((s) => s.name).sort()).toEqual([...CHAT_APP_SPANS].sort());
@@ -218,16 +182,17 @@ describe('register entry: configuration', () => {
 
 describe('register entry: the app already has its own SDK', () => {
   it('only the instrumentation is added; telemetry goes through the app providers and resource', async () => {
+    const { receiver } = scenario;
     const exit = await runApp(
       ['--require', OWN_SDK, '--require', REGISTER, CJS_APP],
       // OTEL_EXPORTER_OTLP_ENDPOINT points at the same receiver: a second SDK started by the register
       // entry would show up as duplicate spans without the app's resource.
-      appEnv({ OWN_SDK_OTLP_URL: receiver.url }),
+      scenarioEnv({ OWN_SDK_OTLP_URL: receiver.url }),
     );
     expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
     expect(appResults(exit.stdout)).toEqual(baseline[CJS_APP]);
 
-    await telemetryArrived(CHAT_APP_SPANS.length);
+    await telemetryArrived(receiver, CHAT_APP_SPANS.length);
     const ownResource = { 'app.own.sdk': 'yes', 'service.name': 'own-sdk-app' };
     expect(receiver.spans.every((s) => s.resource['app.own.sdk'] === 'yes'), spanSummary(receiver.spans)).toBe(true);
     expectTelemetryOfServedCalls(CHAT_APP_SPANS, ownResource);

@@ -5,124 +5,45 @@
  * its own folder AFTER the harness exists, so the instrumentation's require hook patches that copy, as in an app.
  *
  * CI must be able to install the versions (npm registry access): run `node test/support/sdk-versions.mjs` first, or
- * let the beforeAll below do it; without the registry this suite fails with the installer's message.
+ * let the suite do it; without the registry this suite fails with the installer's message.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { beforeAll, describe, expect } from 'vitest';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createHarness, tokenTotal, type Harness } from '../../packages/instrumentation-llm/test/support/harness';
-import { startStandIn, type StandIn } from '../../packages/instrumentation-llm/test/support/stand-in';
-// @ts-expect-error -- plain ESM script (no declaration file); its shapes are typed where used
-import { installSdkVersions, sdkDir, SDK_VERSIONS } from '../support/sdk-versions.mjs';
-
-interface Installed {
-  name: string;
-  version: string;
-  dir: string;
-  packageDir: string;
-  status: 'present' | 'installed';
-}
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const readVersion = (packageDir: string): string =>
-  JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
-
-const repoPackageDir = path.join(repoRoot, 'node_modules', 'openai');
-const REPO_VERSION = readVersion(repoPackageDir);
-const MATRIX: { version: string; source: 'test/.sdk' | 'repo' }[] = [
-  ...(SDK_VERSIONS.openai as string[]).map((version) => ({ version, source: 'test/.sdk' as const })),
-  { version: REPO_VERSION, source: 'repo' },
-];
+import { drain, expectTokenTotals, onlySpan, pointCount } from '../../packages/instrumentation-llm/test/support/helpers';
+import { readVersion, repoRoot, useSdkMatrix } from '../../packages/instrumentation-llm/test/support/sdk-matrix';
+import { openaiClient, useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
 
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-const INSTALL_TIMEOUT_MS = 5 * 60_000;
 
-let h: Harness;
-let standIn: StandIn;
-const tested = new Map<string, { from: string; passed: number; total: number }>();
-
-beforeAll(async () => {
-  // The harness first: its instrumentation installs the require hook that must see every copy loaded below.
-  h = createHarness();
-  standIn = await startStandIn();
-  const specs = (SDK_VERSIONS.openai as string[]).map((v) => `openai@${v}`);
-  const installed: Installed[] = await installSdkVersions(specs, { log: (m: string) => console.log(m) });
-  for (const i of installed) {
-    expect(readVersion(i.packageDir), `${i.packageDir}`).toBe(i.version);
-  }
-}, INSTALL_TIMEOUT_MS);
-
-afterAll(async () => {
-  await standIn?.close();
-  await h?.shutdown();
-  const lines = [...tested].map(([v, t]) => `${v} (${t.from}): ${t.passed}/${t.total} checks passed`);
-  console.log(`openai versions tested: ${lines.length ? lines.join('; ') : 'none'}`);
-});
-
-beforeEach(async () => {
-  await h.reset();
-  standIn.served.length = 0;
-});
-
-async function onlySpan(): Promise<ReadableSpan> {
-  const spans = await h.spans();
-  expect(spans, 'exactly one span per call').toHaveLength(1);
-  return spans[0];
-}
+const bed = useTestbed();
+const matrix = useSdkMatrix(bed, 'openai');
 
 /** Token-usage points equal the span's input / output tokens (one point each). */
 async function expectTokenPoints(span: ReadableSpan): Promise<void> {
-  const points = await h.points('gen_ai.client.token.usage');
-  expect(tokenTotal(points, 'input')).toBe(span.attributes['gen_ai.usage.input_tokens']);
   const output = span.attributes['gen_ai.usage.output_tokens'];
-  expect(tokenTotal(points, 'output')).toBe(output ?? 0);
-  expect(points.reduce((n, p) => n + p.count, 0)).toBe(output === undefined ? 1 : 2);
+  const points = await expectTokenTotals(bed.h, {
+    input: span.attributes['gen_ai.usage.input_tokens'] as number,
+    output: (output as number | undefined) ?? 0,
+  });
+  expect(pointCount(points)).toBe(output === undefined ? 1 : 2);
 }
 
-describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
+describe.each(matrix.entries)('openai $version ($source)', (entry) => {
+  const { version } = entry;
   let OpenAI: any;
   let client: any;
   let loadedFrom: string;
-  const record = (ok: boolean): void => {
-    const t = tested.get(version);
-    if (!t) return;
-    t.total++;
-    if (ok) t.passed++;
-  };
   /** Runs a check and counts it for the summary line. */
-  const check = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      let ok = false;
-      try {
-        await fn();
-        ok = true;
-      } finally {
-        record(ok);
-      }
-    });
-  };
+  const check = matrix.check(version);
 
   beforeAll(() => {
-    if (source === 'repo') {
-      OpenAI = h.load('openai');
-      loadedFrom = path.relative(repoRoot, repoPackageDir);
-    } else {
-      const dir: string = sdkDir('openai', version);
-      // A require whose base is that folder resolves <dir>/node_modules/openai, through Node's require (hooked).
-      const folderRequire = createRequire(path.join(dir, 'package.json'));
-      const resolved = folderRequire.resolve('openai');
-      expect(resolved.startsWith(path.join(dir, 'node_modules', 'openai') + path.sep), resolved).toBe(true);
-      const exports = folderRequire('openai');
-      OpenAI = exports.OpenAI ?? exports.default ?? exports;
-      loadedFrom = path.relative(repoRoot, path.join(dir, 'node_modules', 'openai'));
-    }
-    tested.set(version, { from: loadedFrom, passed: 0, total: 0 });
-    client = new OpenAI({ apiKey: 'sk-versions-matrix', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
+    let exports: any;
+    ({ exports, loadedFrom } = matrix.load(entry));
+    OpenAI = entry.source === 'repo' ? exports : (exports.OpenAI ?? exports.default ?? exports);
+    client = openaiClient.client(OpenAI, bed.standIn);
   });
 
   check('loads that copy and the require hook patched it', async () => {
@@ -135,8 +56,8 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
 
   check('chat.completions.create: exact usage attributes', async () => {
     const r = await client.chat.completions.create({ model: 'o4-mini', messages, prompt_cache_key: 'versions' });
-    const span = await onlySpan();
-    const wire = standIn.served[0].usage!;
+    const span = await onlySpan(bed.h);
+    const wire = bed.standIn.served[0].usage!;
     expect(wire.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
     expect(wire.completion_tokens_details.reasoning_tokens).toBe(2);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
@@ -167,8 +88,8 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toContain('tokenpath stand-in');
-    const span = await onlySpan();
-    const wire = standIn.served[0].usage!;
+    const span = await onlySpan(bed.h);
+    const wire = bed.standIn.served[0].usage!;
     expect(span.attributes).toMatchObject({
       'gen_ai.request.stream': true,
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
@@ -181,8 +102,8 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
     const ttfc = span.attributes['gen_ai.response.time_to_first_chunk'];
     expect(typeof ttfc).toBe('number');
     expect(ttfc as number).toBeGreaterThanOrEqual(0);
-    const ttfcPoints = await h.points('gen_ai.client.operation.time_to_first_chunk');
-    expect(ttfcPoints.reduce((n, p) => n + p.count, 0)).toBe(1);
+    const ttfcPoints = await bed.h.points('gen_ai.client.operation.time_to_first_chunk');
+    expect(pointCount(ttfcPoints)).toBe(1);
     await expectTokenPoints(span);
   });
 
@@ -192,8 +113,8 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
       return;
     }
     const r = await client.responses.create({ model: 'gpt-5-mini', input: 'tell me about tokens please', prompt_cache_key: 'v' });
-    let span = await onlySpan();
-    let wire = standIn.served[0].usage!;
+    let span = await onlySpan(bed.h);
+    let wire = bed.standIn.served[0].usage!;
     expect(span.attributes).toMatchObject({
       'openai.api.type': 'responses',
       'gen_ai.response.id': r.id,
@@ -207,14 +128,14 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
     await expectTokenPoints(span);
 
     // The same API streamed: id, model and usage come from the terminal event.
-    await h.reset();
-    standIn.served.length = 0;
+    await bed.h.reset();
+    bed.standIn.served.length = 0;
     const stream = await client.responses.create({ model: 'gpt-4o-mini', input: 'stream it please', stream: true });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types.at(-1)).toBe('response.completed');
-    span = await onlySpan();
-    wire = standIn.served[0].usage!;
+    span = await onlySpan(bed.h);
+    wire = bed.standIn.served[0].usage!;
     expect(span.attributes).toMatchObject({
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
       'gen_ai.usage.input_tokens': wire.input_tokens,
@@ -225,12 +146,12 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
 
   check('embeddings.create: input tokens and dimension count', async () => {
     const r = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'one two three' });
-    const span = await onlySpan();
+    const span = await onlySpan(bed.h);
     expect(Array.isArray(r.data[0].embedding)).toBe(true);
     expect(span.attributes).toMatchObject({
       'gen_ai.operation.name': 'embeddings',
       'gen_ai.response.model': 'text-embedding-3-small',
-      'gen_ai.usage.input_tokens': standIn.served[0].usage!.prompt_tokens,
+      'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.prompt_tokens,
       'gen_ai.embeddings.dimension.count': r.data[0].embedding.length,
     });
     expect(span.attributes['gen_ai.usage.input_tokens']).toBe(3);
@@ -246,19 +167,14 @@ describe.each(MATRIX)('openai $version ($source)', ({ version, source }) => {
       stream_options: { include_usage: true },
     });
     const [left, right] = stream.tee();
-    const drain = async (s: AsyncIterable<any>): Promise<any[]> => {
-      const out: any[] = [];
-      for await (const chunk of s) out.push(chunk);
-      return out;
-    };
     const [a, b] = await Promise.all([drain(left), drain(right)]);
     expect(a.length).toBeGreaterThan(2);
     expect(b).toEqual(a);
-    expect(a.at(-1).usage).toEqual(standIn.served[0].usage);
-    const span = await onlySpan();
+    expect(a.at(-1).usage).toEqual(bed.standIn.served[0].usage);
+    const span = await onlySpan(bed.h);
     expect(span.attributes).toMatchObject({
-      'gen_ai.usage.input_tokens': standIn.served[0].usage!.prompt_tokens,
-      'gen_ai.usage.output_tokens': standIn.served[0].usage!.completion_tokens,
+      'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.prompt_tokens,
+      'gen_ai.usage.output_tokens': bed.standIn.served[0].usage!.completion_tokens,
       'gen_ai.response.finish_reasons': ['stop'],
     });
     await expectTokenPoints(span);

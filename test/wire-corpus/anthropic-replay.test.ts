@@ -18,57 +18,29 @@
  * Cases whose request the source did not record are sent as a minimal request for the recorded model; recorded
  * `?beta=true` requests go through `beta.messages.create`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setImmediate as tick } from 'node:timers/promises';
-import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
-import { createHarness, type Harness, type HistogramPoint } from '../../packages/instrumentation-llm/test/support/harness';
-import { startStandIn, type StandIn } from '../../packages/instrumentation-llm/test/support/stand-in';
+import { describe, expect, it } from 'vitest';
+import { useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
+import { anthropicClient } from '../../packages/instrumentation-llm/test/providers/anthropic-ai-sdk/support';
+import {
+  caseTest,
+  corpusPresent,
+  expectReplayed,
+  folderOf,
+  inputWithCache,
+  loadCases,
+  settle,
+  useReplayTally,
+  wireAttributes,
+  type Expected,
+  type WireCase,
+} from './support';
 
-interface WireCase {
-  id: string;
-  provider: string;
-  api: string;
-  streaming: boolean;
-  request: { path: string; body: Record<string, any> | null };
-  response: { status?: number; stream_format?: string; sse_events?: unknown[]; sse_event_types?: string[] };
-  expected: {
-    response_model: string | null;
-    response_id: string | null;
-    finish_reasons: string[] | null;
-    input_tokens: number | null;
-    output_tokens: number | null;
-    cache_read_input_tokens: number | null;
-    cache_creation_input_tokens: number | null;
-    reasoning_tokens: number | null;
-    error?: { http_status: number | null; type: string | null };
-  };
-}
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpusDir = path.resolve(repoRoot, '..', 'shared', 'wire-corpus');
-const corpusPresent = existsSync(corpusDir);
 const FOLDERS = ['anthropic-messages', 'anthropic-messages-stream', 'errors'];
 
-function loadCases(): WireCase[] {
-  const out: WireCase[] = [];
-  for (const folder of FOLDERS) {
-    const dir = path.join(corpusDir, folder);
-    if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-      const c = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WireCase;
-      if (folder !== 'errors' || c.provider === 'anthropic') out.push(c);
-    }
-  }
-  return out;
-}
+/** Cases where the adapter extracts something other than what the wire says; each runs as `it.fails`. */
+const KNOWN_ADAPTER_BUGS: Record<string, string> = {};
 
-const cases = corpusPresent ? loadCases() : [];
-if (!corpusPresent) {
-  console.warn(`wire-corpus anthropic replay skipped: no wire corpus at ${corpusDir} (expected ../shared/wire-corpus next to the repo)`);
-}
+const cases = loadCases('anthropic', FOLDERS, (c) => folderOf(c) !== 'errors' || c.provider === 'anthropic');
 
 /** The recorded request body (stream set as recorded), or a minimal valid one for the recorded model. */
 function requestBody(c: WireCase): Record<string, any> {
@@ -89,22 +61,8 @@ function withEventNames(c: WireCase): WireCase {
   return { ...c, response: { ...r, stream_format: 'sse', sse_event_types: types } };
 }
 
-type Expected = Record<string, AttributeValue | undefined>;
-
 function expectedAttributes(c: WireCase): Expected {
-  const e = c.expected;
-  const u = (v: number | null): number | undefined => (v === null ? undefined : v);
-  return {
-    'gen_ai.response.model': e.response_model ?? undefined,
-    'gen_ai.response.id': e.response_id ?? undefined,
-    'gen_ai.response.finish_reasons': e.finish_reasons ?? undefined,
-    'gen_ai.usage.input_tokens':
-      e.input_tokens === null ? undefined : e.input_tokens + (e.cache_read_input_tokens ?? 0) + (e.cache_creation_input_tokens ?? 0),
-    'gen_ai.usage.output_tokens': u(e.output_tokens),
-    'gen_ai.usage.cache_read.input_tokens': u(e.cache_read_input_tokens),
-    'gen_ai.usage.cache_creation.input_tokens': u(e.cache_creation_input_tokens),
-    'gen_ai.usage.reasoning.output_tokens': u(e.reasoning_tokens),
-  };
+  return { ...wireAttributes(c), 'gen_ai.usage.input_tokens': inputWithCache(c) };
 }
 
 /** HTTP status → the class the Anthropic SDK throws (and the adapter reports as `error.type`). */
@@ -118,93 +76,34 @@ const SDK_ERROR_CLASS: Record<number, string> = {
 };
 
 describe.skipIf(!corpusPresent)('wire corpus replay through @anthropic-ai/sdk', () => {
-  let h: Harness;
-  let standIn: StandIn;
-  let sdk: any;
-  let client: any;
-  let passed = 0;
-  const perFolder = new Map<string, { passed: number; total: number }>();
-  for (const c of cases) {
-    const folder = c.id.split('/')[0];
-    const entry = perFolder.get(folder) ?? { passed: 0, total: 0 };
-    entry.total++;
-    perFolder.set(folder, entry);
-  }
-
-  beforeAll(async () => {
-    h = createHarness();
-    standIn = await startStandIn();
-    sdk = h.load('@anthropic-ai/sdk'); // after the harness: the require hook patches it
-    client = new sdk.Anthropic({ apiKey: 'sk-ant-wire-corpus-replay', baseURL: standIn.url, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await standIn?.close();
-    await h?.shutdown();
-    for (const [folder, n] of perFolder) console.log(`wire-corpus anthropic replay: ${n.passed} passed of ${n.total} (${folder})`);
-    console.log(`wire-corpus anthropic replay: ${passed} passed of ${cases.length}`);
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
+  const bed = useTestbed(anthropicClient);
+  const tally = useReplayTally('anthropic', cases);
 
   it('selects cases from every requested folder', () => {
-    for (const folder of FOLDERS) expect(perFolder.get(folder)?.total ?? 0, folder).toBeGreaterThan(0);
+    tally.expectEveryFolder(FOLDERS);
   });
 
   for (const c of cases) {
-    it(c.id, async () => {
+    caseTest(KNOWN_ADAPTER_BUGS, c)(c.id, async () => {
       const body = requestBody(c);
-      standIn.enqueue(withEventNames(c));
-      const messages = c.request.path.includes('beta=true') ? client.beta.messages : client.messages;
-      let thrown: unknown;
+      bed.standIn.enqueue(withEventNames(c));
+      const messages = c.request.path?.includes('beta=true') ? bed.client.beta.messages : bed.client.messages;
       let events = 0;
-      try {
+      const thrown = await settle(async () => {
         const result = await messages.create(body);
         if (c.streaming) for await (const _event of result) events++;
-      } catch (error) {
-        thrown = error; // expected for the error cases; checked below
-      }
-      await tick(); // let the instrumentation's own promise handlers run
+      });
 
       const failed = c.expected.error !== undefined;
-      if (!failed) expect(thrown, `${c.id} must not throw`).toBeUndefined();
+      const span = await expectReplayed(bed.h, c, { thrown, failed, expected: expectedAttributes(c) });
       if (c.streaming) expect(events, 'stream events consumed').toBeGreaterThan(0);
-
-      const spans = await h.spans();
-      expect(spans, 'exactly one span per call').toHaveLength(1);
-      const attrs = spans[0].attributes;
-      const expected = expectedAttributes(c);
-      const actual: Expected = {};
-      for (const key of Object.keys(expected)) actual[key] = attrs[key];
-      expect(actual).toEqual(expected);
-
       if (failed) {
-        expect(thrown).toBeInstanceOf(sdk.APIError);
-        expect((thrown as any).status).toBe(c.expected.error!.http_status);
-        expect((thrown as any).error?.error?.type).toBe(c.expected.error!.type);
-        expect(spans[0].status.code).toBe(SpanStatusCode.ERROR);
-        expect(attrs['error.type']).toBe(SDK_ERROR_CLASS[c.expected.error!.http_status!] ?? 'APIError');
-      } else {
-        expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
-        expect(attrs['error.type']).toBeUndefined();
+        expect(thrown).toBeInstanceOf(bed.sdk.APIError);
+        expect(thrown.status).toBe(c.expected.error!.http_status);
+        expect(thrown.error?.error?.type).toBe(c.expected.error!.type);
+        expect(span.attributes['error.type']).toBe(SDK_ERROR_CLASS[c.expected.error!.http_status!] ?? 'APIError');
       }
-
-      // The token-usage metric states exactly the span's usage: one point per known token type, none otherwise.
-      const points = await h.points('gen_ai.client.token.usage');
-      const ofType = (type: string): HistogramPoint[] => points.filter((p) => p.attributes['gen_ai.token.type'] === type);
-      for (const [type, key] of [
-        ['input', 'gen_ai.usage.input_tokens'],
-        ['output', 'gen_ai.usage.output_tokens'],
-      ] as const) {
-        const spanValue = attrs[key];
-        const typed = ofType(type);
-        if (spanValue === undefined) expect(typed, `${type} token points`).toEqual([]);
-        else expect(typed.map((p) => [p.count, p.sum]), `${type} token points`).toEqual([[1, spanValue]]);
-      }
-      expect(points.length).toBe(ofType('input').length + ofType('output').length);
-
-      passed++;
-      perFolder.get(c.id.split('/')[0])!.passed++;
+      tally.pass(c);
     });
   }
 });

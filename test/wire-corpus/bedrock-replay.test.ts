@@ -16,22 +16,29 @@
  * Anything else that differs is an adapter bug, not a mapping: such cases are listed in KNOWN_ADAPTER_BUGS and run
  * as `it.fails`, so they are reported (and flip to a failure once the adapter is fixed).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setImmediate as tick } from 'node:timers/promises';
-import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
-import { createHarness, type Harness } from '../../packages/instrumentation-llm/test/support/harness';
-import { startStandIn, type StandIn } from '../../packages/instrumentation-llm/test/support/stand-in';
-import { ReplayTally, corpusDir, corpusPresent, expectTokenPointsOfSpan, folderOf, loadCases, type WireCase } from './support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
+import { bedrockClient } from '../../packages/instrumentation-llm/test/providers/aws-sdk-client-bedrock-runtime/bedrock-testbed';
+import {
+  caseTest,
+  corpusPresent,
+  expectReplayed,
+  folderOf,
+  inputWithCache,
+  loadCases,
+  settle,
+  useReplayTally,
+  wireAttributes,
+  type Expected,
+  type WireCase,
+} from './support';
 
 const FOLDERS = ['bedrock-converse', 'bedrock-converse-stream', 'bedrock-invoke', 'bedrock-invoke-stream', 'errors'];
 
 /** Cases where the adapter extracts something other than what the wire says; each runs as `it.fails`. */
 const KNOWN_ADAPTER_BUGS: Record<string, string> = {};
 
-const cases = loadCases(FOLDERS, (c) => folderOf(c) !== 'errors' || c.provider === 'aws-bedrock');
-if (!corpusPresent) {
-  console.warn(`wire-corpus bedrock replay skipped: no wire corpus at ${corpusDir} (expected ../shared/wire-corpus next to the repo)`);
-}
+const cases = loadCases('bedrock', FOLDERS, (c) => folderOf(c) !== 'errors' || c.provider === 'aws-bedrock');
 
 // ---- the command from the case -----------------------------------------------------------------------------------
 
@@ -80,21 +87,10 @@ async function consume(c: WireCase, output: any): Promise<number> {
 
 // ---- expected span attributes ------------------------------------------------------------------------------------
 
-type Expected = Record<string, AttributeValue | undefined>;
-
 function expectedAttributes(c: WireCase): Expected {
-  const e = c.expected;
-  const u = (v: number | null): number | undefined => (v === null ? undefined : v);
-  const input = e.input_tokens === null ? undefined : e.input_tokens + (e.cache_read_input_tokens ?? 0) + (e.cache_creation_input_tokens ?? 0);
   return {
-    'gen_ai.response.model': e.response_model ?? undefined,
-    'gen_ai.response.id': e.response_id ?? undefined,
-    'gen_ai.response.finish_reasons': (e.finish_reasons ?? undefined) as AttributeValue | undefined,
-    'gen_ai.usage.input_tokens': input,
-    'gen_ai.usage.output_tokens': u(e.output_tokens),
-    'gen_ai.usage.cache_read.input_tokens': u(e.cache_read_input_tokens),
-    'gen_ai.usage.cache_creation.input_tokens': u(e.cache_creation_input_tokens),
-    'gen_ai.usage.reasoning.output_tokens': u(e.reasoning_tokens),
+    ...wireAttributes(c),
+    'gen_ai.usage.input_tokens': inputWithCache(c),
     'aws.bedrock.guardrail.id': c.request.body?.guardrailConfig?.guardrailIdentifier,
   };
 }
@@ -102,85 +98,36 @@ function expectedAttributes(c: WireCase): Expected {
 // ---- the suite ---------------------------------------------------------------------------------------------------
 
 describe.skipIf(!corpusPresent)('wire corpus replay through @aws-sdk/client-bedrock-runtime', () => {
-  let h: Harness;
-  let standIn: StandIn;
-  let sdk: any;
-  let client: any;
-  const tally = new ReplayTally(cases);
-
-  beforeAll(async () => {
-    h = createHarness();
-    standIn = await startStandIn();
-    sdk = h.load('@aws-sdk/client-bedrock-runtime'); // after the harness: the require hook patches it
-    client = new sdk.BedrockRuntimeClient({
-      region: 'us-east-1',
-      endpoint: standIn.url,
-      credentials: { accessKeyId: 'AKIDREPLAY', secretAccessKey: 'replay' },
-      maxAttempts: 1,
-    });
-  });
-  afterAll(async () => {
-    client?.destroy();
-    await standIn?.close();
-    await h?.shutdown();
-    for (const [folder, n] of tally.perFolder) console.log(`wire-corpus bedrock replay: ${n.passed} passed of ${n.total} (${folder})`);
-    console.log(`wire-corpus bedrock replay: ${tally.passed} passed of ${cases.length} cases`);
-  });
-  beforeEach(async () => {
-    await h.reset();
-  });
+  const bed = useTestbed(bedrockClient);
+  const tally = useReplayTally('bedrock', cases);
+  afterAll(() => bed.client?.destroy());
 
   it('selects cases from every requested folder', () => {
-    expect(cases.length).toBeGreaterThan(0);
-    for (const folder of FOLDERS) expect(tally.perFolder.get(folder)?.total ?? 0, folder).toBeGreaterThan(0);
+    tally.expectEveryFolder(FOLDERS);
   });
 
   for (const c of cases) {
-    const bug = KNOWN_ADAPTER_BUGS[c.id];
-    const test = bug ? it.fails : it;
-    test(c.id, async () => {
-      standIn.enqueue(c);
-      let thrown: any;
+    caseTest(KNOWN_ADAPTER_BUGS, c)(c.id, async () => {
+      bed.standIn.enqueue(c);
       let events = 0;
-      try {
-        const output = await client.send(command(sdk, c));
+      const thrown = await settle(async () => {
+        const output = await bed.client.send(command(bed.sdk, c));
         events = await consume(c, output);
-      } catch (error) {
-        thrown = error; // expected for error cases; checked below
-      }
-      await tick(); // let the instrumentation's own promise handlers run
+      });
 
       const failed = c.expected.error !== undefined;
-      if (!failed) expect(thrown, `${c.id} must not throw`).toBeUndefined();
-      if (c.streaming) expect(events, 'stream events consumed').toBe(c.response.sse_events!.length);
-
-      const spans = await h.spans();
-      expect(spans, 'exactly one span per call').toHaveLength(1);
-      const span = spans[0];
-      const attrs = span.attributes;
-      expect(attrs['gen_ai.provider.name']).toBe('aws.bedrock');
-      expect(attrs['gen_ai.request.model']).toBe(modelIdOf(c));
-
       // Error cases state no facts at all (every expected field is null), so they expect none on the span.
-      const expected = expectedAttributes(c);
-      const actual: Expected = {};
-      for (const key of Object.keys(expected)) actual[key] = attrs[key];
-      expect(actual).toEqual(expected);
-
+      const span = await expectReplayed(bed.h, c, { thrown, failed, expected: expectedAttributes(c) });
+      if (c.streaming) expect(events, 'stream events consumed').toBe(c.response.sse_events!.length);
+      expect(span.attributes['gen_ai.provider.name']).toBe('aws.bedrock');
+      expect(span.attributes['gen_ai.request.model']).toBe(modelIdOf(c));
       if (failed) {
-        expect(thrown).toBeInstanceOf(sdk.BedrockRuntimeServiceException);
+        expect(thrown).toBeInstanceOf(bed.sdk.BedrockRuntimeServiceException);
         expect(thrown.$metadata.httpStatusCode).toBe(c.expected.error!.http_status);
-        expect(span.status.code).toBe(SpanStatusCode.ERROR);
         const code = c.expected.error!.type!.split(':')[0];
         expect(thrown.name).toBe(code);
-        expect(attrs['error.type']).toBe(code);
-      } else {
-        expect(span.status.code).toBe(SpanStatusCode.UNSET);
-        expect(attrs['error.type']).toBeUndefined();
+        expect(span.attributes['error.type']).toBe(code);
       }
-
-      expectTokenPointsOfSpan(await h.points('gen_ai.client.token.usage'), attrs);
-
       tally.pass(c);
     });
   }

@@ -1,14 +1,18 @@
 /**
  * What the wire-corpus replay tests share: the case schema (`../shared/wire-corpus/README.md`), where the corpus
- * is, loading the cases of some folders, per-folder pass counts, and the check that the token-usage metric states
- * exactly the span's usage.
+ * is, loading the cases of some folders, per-folder pass counts, running one case's SDK call, the attributes a case
+ * states on the wire, and the checks every replay makes: exactly one span, with those attributes and the outcome,
+ * and a token-usage metric that states exactly the span's usage.
  */
-import { expect } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Attributes } from '@opentelemetry/api';
-import type { HistogramPoint } from '../../packages/instrumentation-llm/test/support/harness';
+import { setImmediate as tick } from 'node:timers/promises';
+import { SpanStatusCode, type AttributeValue, type Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Harness, HistogramPoint } from '../../packages/instrumentation-llm/test/support/harness';
+import { onlySpan } from '../../packages/instrumentation-llm/test/support/helpers';
 
 export interface WireCase {
   id: string;
@@ -16,7 +20,7 @@ export interface WireCase {
   api: string;
   streaming: boolean;
   request: { path?: string; body: Record<string, any> | null };
-  response: { status?: number; sse_events?: unknown[] };
+  response: { status?: number; stream_format?: string; sse_events?: unknown[]; sse_event_types?: string[] };
   expected: {
     response_model: string | null;
     response_id: string | null;
@@ -36,10 +40,16 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const corpusDir = path.resolve(repoRoot, '..', 'shared', 'wire-corpus');
 export const corpusPresent = existsSync(corpusDir);
 
-/** The cases of `folders` that `keep` selects, in folder and file order; none when the corpus is absent. */
-export function loadCases(folders: readonly string[], keep: (c: WireCase) => boolean = () => true): WireCase[] {
+/**
+ * The cases of `folders` that `keep` selects, in folder and file order; none when the corpus is absent (and then
+ * a warning names the replay of `sdk` as skipped).
+ */
+export function loadCases(sdk: string, folders: readonly string[], keep: (c: WireCase) => boolean = () => true): WireCase[] {
   const out: WireCase[] = [];
-  if (!corpusPresent) return out;
+  if (!corpusPresent) {
+    console.warn(`wire-corpus ${sdk} replay skipped: no wire corpus at ${corpusDir} (expected ../shared/wire-corpus next to the repo)`);
+    return out;
+  }
   for (const folder of folders) {
     const dir = path.join(corpusDir, folder);
     if (!existsSync(dir)) continue;
@@ -68,9 +78,32 @@ export class ReplayTally {
     this.passed++;
     this.perFolder.get(folderOf(c))!.passed++;
   }
+
+  /** The pass counts, per folder and in total. */
+  report(sdk: string): string[] {
+    return [
+      ...[...this.perFolder].map(([folder, n]) => `wire-corpus ${sdk} replay: ${n.passed} passed of ${n.total} (${folder})`),
+      `wire-corpus ${sdk} replay: ${this.passed} passed of ${this.cases.length} cases`,
+    ];
+  }
+
+  /** Every folder asked for holds cases. */
+  expectEveryFolder(folders: readonly string[]): void {
+    expect(this.cases.length).toBeGreaterThan(0);
+    for (const folder of folders) expect(this.perFolder.get(folder)?.total ?? 0, folder).toBeGreaterThan(0);
+  }
 }
 
 export const folderOf = (c: WireCase): string => c.id.split('/')[0];
+
+/** A tally of `cases` for the enclosing suite, printed once the suite is done. */
+export function useReplayTally(sdk: string, cases: readonly WireCase[]): ReplayTally {
+  const tally = new ReplayTally(cases);
+  afterAll(() => {
+    for (const line of tally.report(sdk)) console.log(line);
+  });
+  return tally;
+}
 
 /**
  * The token-usage metric states exactly the span's usage: one point per token type the span counts (with the
@@ -93,4 +126,78 @@ export function expectTokenPointsOfSpan(points: HistogramPoint[], attrs: Attribu
     }
   }
   expect(points.length).toBe(ofType('input').length + ofType('output').length);
+}
+
+// ---- one case ----------------------------------------------------------------------------------------------------
+
+/** `it`, or `it.fails` for a case listed as a known adapter bug (reported, and a failure once the bug is fixed). */
+export function caseTest(knownBugs: Record<string, string>, c: WireCase): (name: string, fn: () => Promise<void>) => void {
+  return knownBugs[c.id] ? it.fails : it;
+}
+
+/**
+ * Makes the SDK call of a case; returns what it threw (expected for error cases and failing streams), once the
+ * instrumentation's own promise handlers have run.
+ */
+export async function settle(call: () => Promise<unknown>): Promise<any> {
+  let thrown: unknown;
+  try {
+    await call();
+  } catch (error) {
+    thrown = error;
+  }
+  await tick();
+  return thrown;
+}
+
+export type Expected = Record<string, AttributeValue | undefined>;
+
+/**
+ * The attributes a case states on the wire, as recorded (null: absent); each replay applies its SDK's documented
+ * mappings on top.
+ */
+export function wireAttributes(c: WireCase): Expected {
+  const e = c.expected;
+  return {
+    'gen_ai.response.model': e.response_model ?? undefined,
+    'gen_ai.response.id': e.response_id ?? undefined,
+    'gen_ai.response.finish_reasons': (e.finish_reasons ?? undefined) as AttributeValue | undefined,
+    'gen_ai.usage.input_tokens': present(e.input_tokens),
+    'gen_ai.usage.output_tokens': present(e.output_tokens),
+    'gen_ai.usage.cache_read.input_tokens': present(e.cache_read_input_tokens),
+    'gen_ai.usage.cache_creation.input_tokens': present(e.cache_creation_input_tokens),
+    'gen_ai.usage.reasoning.output_tokens': present(e.reasoning_tokens),
+  };
+}
+
+/** A recorded count, or undefined where the wire had none. */
+export const present = (v: number | null): number | undefined => (v === null ? undefined : v);
+
+/** Input tokens as the conventions count them where the wire states them without cache reads and writes. */
+export function inputWithCache(c: WireCase): number | undefined {
+  const e = c.expected;
+  return e.input_tokens === null ? undefined : e.input_tokens + (e.cache_read_input_tokens ?? 0) + (e.cache_creation_input_tokens ?? 0);
+}
+
+/**
+ * The checks every replayed case makes once its call has settled: the call threw only if the case fails on the
+ * wire; there is exactly one span; the attributes `expected` names are exactly `expected` (undefined: absent); the
+ * span status is ERROR for a failed case (the error type is the replay's to check), otherwise UNSET without
+ * error.type; and the token-usage metric states exactly the span's usage. Returns the span.
+ */
+export async function expectReplayed(h: Harness, c: WireCase, outcome: { thrown: unknown; failed: boolean; expected: Expected }): Promise<ReadableSpan> {
+  const { thrown, failed, expected } = outcome;
+  if (!failed) expect(thrown, `${c.id} must not throw`).toBeUndefined();
+  const span = await onlySpan(h);
+  const actual: Expected = {};
+  for (const key of Object.keys(expected)) actual[key] = span.attributes[key];
+  expect(actual).toEqual(expected);
+  if (failed) {
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+  } else {
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['error.type']).toBeUndefined();
+  }
+  expectTokenPointsOfSpan(await h.points('gen_ai.client.token.usage'), span.attributes);
+  return span;
 }

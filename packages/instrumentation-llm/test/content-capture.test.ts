@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { json } from './support/helpers';
 import { openaiClient, useTestbed } from './support/testbed';
 
 const bed = useTestbed(openaiClient, { config: { captureMessageContent: true, maxContentLength: 2048 } });
-
-const json = (v: unknown) => JSON.parse(String(v));
 
 describe('content capture, when the user opts in', () => {
   it('records chat input, output and tool definitions in the conventions\' message shape', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
-import { tokenTotal } from './support/harness';
+import { expectTokenTotals, pointCount } from './support/helpers';
 import { openaiClient, useTestbed } from './support/testbed';
 
 const bed = useTestbed(openaiClient, { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }) });
@@ -13,14 +13,12 @@ describe('metering is independent of trace sampling', () => {
     await bed.client.responses.create({ model: 'gpt-4o-mini', input: 'six seven eight nine' });
 
     expect(await bed.h.spans()).toHaveLength(0);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
     const served = bed.standIn.served.map((s) => s.usage!);
     const input = served[0].prompt_tokens + served[1].prompt_tokens + served[2].input_tokens;
     const output = served[0].completion_tokens + served[1].completion_tokens + served[2].output_tokens;
-    expect(tokenTotal(tokens, 'input')).toBe(input);
-    expect(tokenTotal(tokens, 'output')).toBe(output);
+    await expectTokenTotals(bed.h, { input, output });
     const duration = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.reduce((n, p) => n + p.count, 0)).toBe(3);
+    expect(pointCount(duration)).toBe(3);
     expect(duration[0].attributes['gen_ai.response.model']).toBe('gpt-4o-mini-2024-07-18');
   });
 });

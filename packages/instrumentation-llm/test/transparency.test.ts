@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { plainAndInstrumented } from './support/helpers';
 import { startStandIn } from './support/stand-in';
+import { openaiClient, useTestbed } from './support/testbed';
 
-let h: Harness;
-let OpenAI: any;
-
-beforeAll(() => {
-  h = createHarness();
-  OpenAI = h.load('openai');
-});
-afterAll(() => h.shutdown());
+// Each run below talks to a stand-in of its own, so that ids and clocks start equal.
+const bed = useTestbed(openaiClient);
 
 /** Everything an app can observe of a sequence of calls: results, stream chunks, errors, helper output. */
 async function runScript(): Promise<unknown[]> {
   const standIn = await startStandIn();
-  const client = new OpenAI({ apiKey: 'test', baseURL: `${standIn.url}/v1`, maxRetries: 0 });
+  const client = openaiClient.client(bed.sdk, standIn);
   const seen: unknown[] = [];
   const messages = [{ role: 'user', content: 'same answer both times' }];
   try {
@@ -60,13 +55,10 @@ async function runScript(): Promise<unknown[]> {
 
 describe('transparency', () => {
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    h.instrumentation.disable();
-    const without = await runScript();
-    h.instrumentation.enable();
-    const withInstrumentation = await runScript();
+    const { plain: without, output: withInstrumentation } = await plainAndInstrumented(bed.h, runScript);
     expect(withInstrumentation).toEqual(without);
     expect(withInstrumentation.length).toBeGreaterThan(40);
     // And the instrumented run really was instrumented.
-    expect((await h.spans()).length).toBe(14);
+    expect((await bed.h.spans()).length).toBe(14);
   });
 });

@@ -49,8 +49,7 @@ export function createHarness(options: { config?: LlmInstrumentationConfig; samp
     sampler: options.sampler,
     spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })],
   });
-  let metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  let reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+  let reader = cumulativeReader();
   let meterProvider = new MeterProvider({ readers: [reader] });
 
   const instrumentation = new LlmInstrumentation(options.config);
@@ -66,28 +65,13 @@ export function createHarness(options: { config?: LlmInstrumentationConfig; samp
       await tracerProvider.forceFlush();
       return spanExporter.getFinishedSpans();
     },
-    async points(metricName) {
-      const { resourceMetrics, errors } = await reader.collect();
-      if (errors.length > 0) throw new Error(`metric collection failed: ${errors.join(', ')}`);
-      const out: HistogramPoint[] = [];
-      for (const scope of resourceMetrics.scopeMetrics) {
-        for (const metric of scope.metrics) {
-          if (metric.descriptor.name !== metricName) continue;
-          if (metric.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${metricName} is not a histogram`);
-          for (const p of (metric as HistogramMetricData).dataPoints) {
-            out.push({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? 0 });
-          }
-        }
-      }
-      return out;
-    },
+    points: (metricName) => histogramPoints(reader, metricName),
     async reset() {
       await tracerProvider.forceFlush();
       spanExporter.reset();
       // A fresh meter provider: cumulative points from earlier tests must not leak into the next.
       await meterProvider.shutdown();
-      metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-      reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+      reader = cumulativeReader();
       meterProvider = new MeterProvider({ readers: [reader] });
       instrumentation.setMeterProvider(meterProvider);
     },
@@ -98,6 +82,31 @@ export function createHarness(options: { config?: LlmInstrumentationConfig; samp
       contextManager.disable();
     },
   };
+}
+
+/** A metric reader that collects only when asked (its export interval is an hour), cumulatively. */
+export function cumulativeReader(): PeriodicExportingMetricReader {
+  return new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
+}
+
+/** The points of one histogram metric, as `reader` collects them now (from every scope). */
+export async function histogramPoints(reader: PeriodicExportingMetricReader, metricName: string): Promise<HistogramPoint[]> {
+  const { resourceMetrics, errors } = await reader.collect();
+  if (errors.length > 0) throw new Error(`metric collection failed: ${errors.join(', ')}`);
+  const out: HistogramPoint[] = [];
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      if (metric.descriptor.name !== metricName) continue;
+      if (metric.dataPointType !== DataPointType.HISTOGRAM) throw new Error(`${metricName} is not a histogram`);
+      for (const p of (metric as HistogramMetricData).dataPoints) {
+        out.push({ attributes: p.attributes, count: p.value.count, sum: p.value.sum ?? 0 });
+      }
+    }
+  }
+  return out;
 }
 
 /** Sum of the token-usage points of one token type (what a backend's total would show). */

@@ -17,14 +17,29 @@ export interface Testbed<Client> {
   readonly sdk: any;
 }
 
-export function useTestbed<Client>(
-  setup: { module: string; client: (sdk: any, standIn: StandIn) => Client },
+/** What a testbed loads and the client it builds on the stand-in. */
+export interface TestbedSetup<Client> {
+  /** Loaded after the harness exists, so that its require hook patches the module. */
+  module: string;
+  client: (sdk: any, standIn: StandIn) => Client;
+  /** Runs once the harness exists, before the module is loaded (another instrumentation that must patch it too). */
+  beforeLoad?: (h: Harness) => void;
+}
+
+/**
+ * The harness and stand-in of one test file, set up once and reset between tests; with a `setup`, also the SDK
+ * module and a client of it. Without one, the file loads the SDK (or several copies of it) itself.
+ */
+export function useTestbed<Client = undefined>(
+  setup?: TestbedSetup<Client>,
   options: { config?: LlmInstrumentationConfig; sampler?: Sampler } = {},
 ): Testbed<Client> {
   const bed = {} as { h: Harness; standIn: StandIn; client: Client; sdk: any };
   beforeAll(async () => {
     bed.h = createHarness(options);
     bed.standIn = await startStandIn();
+    if (!setup) return;
+    setup.beforeLoad?.(bed.h);
     bed.sdk = bed.h.load(setup.module);
     bed.client = setup.client(bed.sdk, bed.standIn);
   });

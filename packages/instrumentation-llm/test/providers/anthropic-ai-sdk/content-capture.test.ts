@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { json } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, anthropicClient } from './support';
 
@@ -11,8 +12,6 @@ const system = [{ type: 'text', text: 'Answer briefly.' }];
 const messages = [
   { role: 'user', content: [{ type: 'text', text: 'weather in Paris?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
 ];
-
-const json = (value: unknown): unknown => JSON.parse(String(value));
 
 const EXPECTED_INPUT = [
   {

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tokenTotal } from '../../support/harness';
+import { drain, expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, inputOf, messages, anthropicClient } from './support';
 
 const bed = useTestbed(anthropicClient);
 const weatherTool = { name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object', properties: { location: { type: 'string' } } } };
 const cachedSystem = [{ type: 'text', text: 'You are a careful assistant for the tokenpath tests', cache_control: { type: 'ephemeral' } }];
-
-async function drain(stream: AsyncIterable<any>): Promise<any[]> {
-  const events: any[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
 
 describe('messages.create', () => {
   it('records the exact attribute set of a non-streamed call', async () => {
@@ -77,13 +72,13 @@ describe('messages.create', () => {
   it('records one duration point and exact input and output token points per call', async () => {
     await bed.client.messages.create({ model: MODEL, max_tokens: 50, system: cachedSystem, messages });
     await bed.client.messages.create({ model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'a b c d e f g' }] });
-    const duration = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.reduce((n, p) => n + p.count, 0)).toBe(2);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
+    expect(pointCount(await bed.h.points('gen_ai.client.operation.duration'))).toBe(2);
     const served = bed.standIn.served.map((s) => s.usage!);
-    expect(tokenTotal(tokens, 'input')).toBe(inputOf(served[0]) + inputOf(served[1]));
-    expect(tokenTotal(tokens, 'output')).toBe(served[0].output_tokens + served[1].output_tokens);
-    expect(tokens.reduce((n, p) => n + p.count, 0)).toBe(4);
+    const tokens = await expectTokenTotals(bed.h, {
+      input: inputOf(served[0]) + inputOf(served[1]),
+      output: served[0].output_tokens + served[1].output_tokens,
+    });
+    expect(pointCount(tokens)).toBe(4);
     expect(tokens[0].attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'anthropic',
@@ -151,9 +146,7 @@ describe('messages.create with stream: true', () => {
       'gen_ai.usage.output_tokens': delta.output_tokens,
     });
     expect(spans[0].attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(delta.input_tokens + delta.cache_creation_input_tokens);
-    expect(tokenTotal(tokens, 'output')).toBe(delta.output_tokens);
+    await expectTokenTotals(bed.h, { input: delta.input_tokens + delta.cache_creation_input_tokens, output: delta.output_tokens });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
   });
 
@@ -194,31 +187,19 @@ describe('messages.create with stream: true', () => {
       stream.controller.abort();
     }
     expect(events).toHaveLength(1);
-    const [span] = await bed.h.spans();
-    expect(span.attributes['error.type']).toBe('AbortError');
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    await expectFailedSpan(bed.h, 'AbortError', ['error']);
   });
 
   it('fails the span when the stream sends an error event, and the caller still gets the SDK error', async () => {
     const stream = await bed.client.messages.create({ model: 'stream-error', max_tokens: 50, messages, stream: true });
     let seen = 0;
-    const error = await (async () => {
-      try {
-        for await (const _ of stream) seen++;
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = await thrown(async () => {
+      for await (const _ of stream) seen++;
+    });
     expect(error).toBeInstanceOf(bed.sdk.APIError);
-    expect((error as any).error.error.type).toBe('overloaded_error');
+    expect(error.error.error.type).toBe('overloaded_error');
     expect(seen).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('APIError');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
-    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.attributes['error.type']).toBe('APIError');
+    await expectFailedCall(bed.h, 'APIError', ['error']);
     // message_start stated the input: it was used, and is metered.
     expect(tokenTotal(await bed.h.points('gen_ai.client.token.usage'), 'input')).toBeGreaterThan(0);
   });
@@ -268,13 +249,8 @@ describe('the APIPromise', () => {
     expect(error).toBeInstanceOf(bed.sdk[errorClass]);
     expect(error.status).toBe(status);
     expect(error.error.type).toBe('error');
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe(errorClass);
-    expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
+    await expectFailedCall(bed.h, errorClass, undefined);
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
-    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.attributes['error.type']).toBe(errorClass);
   });
 
   it('keeps the SDK retries inside one span', async () => {

@@ -11,7 +11,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { tokenTotal } from '../../support/harness';
+import { expectTokenTotals, pointCount } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, anthropicClient, inputOf, messages, useGlobalTracing } from './support';
 
@@ -41,11 +41,12 @@ async function threeCalls(client: any): Promise<void> {
 
 /** Token metrics count each call once, with the conventions' input tokens. */
 async function expectMeteredOnce(): Promise<void> {
-  const points = await bed.h.points('gen_ai.client.token.usage');
   const served = bed.standIn.served.map((s) => s.usage!);
-  expect(tokenTotal(points, 'input')).toBe(served.reduce((n, u) => n + inputOf(u), 0));
-  expect(tokenTotal(points, 'output')).toBe(served.reduce((n, u) => n + u.output_tokens, 0));
-  expect(points.reduce((n, p) => n + p.count, 0)).toBe(2 * served.length);
+  const points = await expectTokenTotals(bed.h, {
+    input: served.reduce((n, u) => n + inputOf(u), 0),
+    output: served.reduce((n, u) => n + u.output_tokens, 0),
+  });
+  expect(pointCount(points)).toBe(2 * served.length);
 }
 
 describe('the default: the user configured nothing', () => {

@@ -4,6 +4,7 @@
  * provider and propagator are registered, so the folding of the SDK's spans is exercised too).
  */
 import { describe, expect, it } from 'vitest';
+import { plainAndInstrumented } from '../../support/helpers';
 import { startStandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, anthropicClient, useGlobalTracing } from './support';
@@ -19,7 +20,7 @@ const schema = { type: 'object', properties: { answer: { type: 'string' } }, req
 /** Everything an app can observe of a sequence of calls. */
 async function runScript(): Promise<unknown[]> {
   const standIn = await startStandIn();
-  const client = new bed.sdk.Anthropic({ apiKey: 'sk-ant-test', baseURL: standIn.url, maxRetries: 0 });
+  const client = anthropicClient.client(bed.sdk, standIn);
   const seen: unknown[] = [];
   const base = { model: MODEL, max_tokens: 50, messages };
   try {
@@ -64,11 +65,7 @@ async function runScript(): Promise<unknown[]> {
 
 describe('transparency', () => {
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    bed.h.instrumentation.disable();
-    const without = await runScript();
-    await bed.h.reset();
-    bed.h.instrumentation.enable();
-    const withInstrumentation = await runScript();
+    const { plain: without, output: withInstrumentation } = await plainAndInstrumented(bed.h, runScript, { resetBetween: true });
     expect(withInstrumentation).toEqual(without);
     expect(withInstrumentation.length).toBeGreaterThan(60);
     // And the instrumented run really was instrumented: one span per inference call (16), and of

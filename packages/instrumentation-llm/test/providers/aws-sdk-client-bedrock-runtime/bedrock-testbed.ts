@@ -3,7 +3,6 @@
  * (HTTP/2) request handler on the stand-in, static test credentials, one attempt (retries are
  * tested on their own).
  */
-import type { Harness } from '../../support/harness';
 import type { StandIn } from '../../support/stand-in';
 
 /** Static test credentials; telemetry must never contain them. */
@@ -31,18 +30,3 @@ export function servedInput(usage: Record<string, any>): number {
 }
 
 export const servedOutput = (usage: Record<string, any>): number => usage.outputTokens ?? usage.outputTokenCount;
-
-/** Reads a stream to its end; returns the events. */
-export async function drain<T = any>(stream: AsyncIterable<T>): Promise<T[]> {
-  const events: T[] = [];
-  for await (const e of stream) events.push(e);
-  return events;
-}
-
-/** The same call with the instrumentation disabled, then enabled: what the app gets from each. */
-export async function plainAndInstrumented(h: Harness, call: () => Promise<any>): Promise<{ plain: any; output: any }> {
-  h.instrumentation.disable();
-  const plain = await call();
-  h.instrumentation.enable();
-  return { plain, output: await call() };
-}

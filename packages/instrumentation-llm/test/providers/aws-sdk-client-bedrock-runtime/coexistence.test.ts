@@ -12,46 +12,32 @@
  * - the AWS SDK instrumentation replaces the output's event stream with its own generator; tokenpath
  *   instruments whatever stream the app receives, and both spans end with it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AggregationTemporality,
-  DataPointType,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type HistogramMetricData,
-} from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { MeterProvider, type PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createHarness, tokenTotal, type Harness } from '../../support/harness';
-import { startStandIn, type StandIn } from '../../support/stand-in';
-import { bedrockClientOptions, drain, servedInput, servedOutput } from './bedrock-testbed';
+import { cumulativeReader, histogramPoints } from '../../support/harness';
+import { drain, expectTokenTotals } from '../../support/helpers';
+import { useTestbed } from '../../support/testbed';
+import { bedrockClient, servedInput, servedOutput } from './bedrock-testbed';
 
-let h: Harness;
-let standIn: StandIn;
-let sdk: any;
-let client: any;
 let aws: any;
 let awsReader: PeriodicExportingMetricReader;
 
-beforeAll(async () => {
-  h = createHarness();
-  const { AwsInstrumentation } = h.load('@opentelemetry/instrumentation-aws-sdk');
-  aws = new AwsInstrumentation();
-  aws.setTracerProvider(h.tracerProvider);
-  sdk = h.load('@aws-sdk/client-bedrock-runtime'); // after both instrumentations: both hooks patch it
-  standIn = await startStandIn();
-  client = new sdk.BedrockRuntimeClient(bedrockClientOptions(standIn));
+const bed = useTestbed({
+  ...bedrockClient,
+  // Before the SDK is loaded: both instrumentations' hooks patch it.
+  beforeLoad: (h) => {
+    const { AwsInstrumentation } = h.load('@opentelemetry/instrumentation-aws-sdk');
+    aws = new AwsInstrumentation();
+    aws.setTracerProvider(h.tracerProvider);
+  },
 });
-afterAll(async () => {
+afterAll(() => {
   aws?.disable();
-  await standIn?.close();
-  await h?.shutdown();
 });
-beforeEach(async () => {
-  await h.reset();
-  standIn.served.length = 0;
+beforeEach(() => {
   // Its own, fresh meter provider, so that its points are told apart from tokenpath's.
-  awsReader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+  awsReader = cumulativeReader();
   aws.setMeterProvider(new MeterProvider({ readers: [awsReader] }));
 });
 
@@ -67,47 +53,36 @@ function pair(spans: ReadableSpan[]): { ours: ReadableSpan; theirs: ReadableSpan
   return { ours, theirs };
 }
 
-async function awsTokenPoints(): Promise<{ attributes: Record<string, unknown>; sum: number }[]> {
-  const { resourceMetrics } = await awsReader.collect();
-  const out = [];
-  for (const scope of resourceMetrics.scopeMetrics) {
-    for (const metric of scope.metrics) {
-      if (metric.descriptor.name !== 'gen_ai.client.token.usage' || metric.dataPointType !== DataPointType.HISTOGRAM) continue;
-      for (const p of (metric as HistogramMetricData).dataPoints) out.push({ attributes: p.attributes, sum: p.value.sum ?? 0 });
-    }
-  }
-  return out;
-}
-
 describe('next to @opentelemetry/instrumentation-aws-sdk', () => {
   it('keeps one span with gen_ai.provider.name per call, the AWS SDK span as its child', async () => {
-    await client.send(new sdk.ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
-    const spans = await h.spans();
+    await bed.client.send(new bed.sdk.ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
+    const spans = await bed.h.spans();
     const { ours, theirs } = pair(spans);
     expect(theirs.parentSpanContext?.spanId).toBe(ours.spanContext().spanId);
     expect(theirs.spanContext().traceId).toBe(ours.spanContext().traceId);
     expect(spans.filter((s) => s.attributes['gen_ai.provider.name'] !== undefined)).toEqual([ours]);
     expect(theirs.attributes['gen_ai.system']).toBe('aws.bedrock');
     expect(theirs.attributes['rpc.system']).toBe('aws-api');
-    const usage = standIn.served[0].usage!;
+    const usage = bed.standIn.served[0].usage!;
     expect(ours.attributes['gen_ai.usage.input_tokens']).toBe(servedInput(usage));
     expect(ours.attributes['gen_ai.usage.output_tokens']).toBe(servedOutput(usage));
   });
 
   it('counts tokens exactly once in tokenpath\'s metrics, while the AWS SDK records its own points under gen_ai.system', async () => {
     const cached = [{ role: 'user', content: [{ text: 'a shared prefix of several words' }, { cachePoint: { type: 'default' } }] }];
-    await client.send(new sdk.ConverseCommand({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cached }));
-    const stream = await client.send(new sdk.ConverseStreamCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
+    await bed.client.send(new bed.sdk.ConverseCommand({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cached }));
+    const stream = await bed.client.send(new bed.sdk.ConverseStreamCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
     await drain(stream.stream);
-    const served = standIn.served.map((s) => s.usage!);
+    const served = bed.standIn.served.map((s) => s.usage!);
 
-    const tokens = await h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(servedInput(served[0]) + servedInput(served[1]));
-    expect(tokenTotal(tokens, 'output')).toBe(servedOutput(served[0]) + servedOutput(served[1]));
+    const tokens = await expectTokenTotals(bed.h, {
+      input: servedInput(served[0]) + servedInput(served[1]),
+      output: servedOutput(served[0]) + servedOutput(served[1]),
+    });
     expect(tokens.every((p) => p.attributes['gen_ai.provider.name'] === 'aws.bedrock')).toBe(true);
 
     // Their points: the wire's inputTokens (without the cache), keyed by gen_ai.system only.
-    const theirs = await awsTokenPoints();
+    const theirs = await histogramPoints(awsReader, 'gen_ai.client.token.usage');
     expect(theirs.length).toBeGreaterThan(0);
     expect(theirs.every((p) => p.attributes['gen_ai.system'] === 'aws.bedrock' && p.attributes['gen_ai.provider.name'] === undefined)).toBe(true);
     const theirInput = theirs.filter((p) => p.attributes['gen_ai.token.type'] === 'input').reduce((n, p) => n + p.sum, 0);
@@ -116,42 +91,41 @@ describe('next to @opentelemetry/instrumentation-aws-sdk', () => {
 
   it('shows why usage must not be summed across both spans: theirs can differ from the conventions\' count', async () => {
     const cached = [{ role: 'user', content: [{ text: 'a shared prefix of several words' }, { cachePoint: { type: 'default' } }] }];
-    await client.send(new sdk.ConverseCommand({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cached }));
-    const { ours, theirs } = pair(await h.spans());
-    const usage = standIn.served[0].usage!;
+    await bed.client.send(new bed.sdk.ConverseCommand({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cached }));
+    const { ours, theirs } = pair(await bed.h.spans());
+    const usage = bed.standIn.served[0].usage!;
     expect(ours.attributes['gen_ai.usage.input_tokens']).toBe(usage.inputTokens + usage.cacheReadInputTokens + usage.cacheWriteInputTokens);
     expect(theirs.attributes['gen_ai.usage.input_tokens']).toBe(usage.inputTokens);
   });
 
   it('meters a consumed stream once and ends both spans; the app reads every event', async () => {
-    const output = await client.send(new sdk.ConverseStreamCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
+    const output = await bed.client.send(new bed.sdk.ConverseStreamCommand({ modelId: 'amazon.nova-micro-v1:0', messages }));
     const events = await drain(output.stream);
     expect(events.at(-1)).toHaveProperty('metadata.usage');
-    const { ours, theirs } = pair(await h.spans());
+    const { ours, theirs } = pair(await bed.h.spans());
     expect(ours.ended && theirs.ended).toBe(true);
-    expect(ours.attributes['gen_ai.usage.output_tokens']).toBe(servedOutput(standIn.served[0].usage!));
+    expect(ours.attributes['gen_ai.usage.output_tokens']).toBe(servedOutput(bed.standIn.served[0].usage!));
   });
 
   it('ends both spans when the consumer breaks out of a stream early', async () => {
-    const output = await client.send(new sdk.InvokeModelWithResponseStreamCommand({
+    const output = await bed.client.send(new bed.sdk.InvokeModelWithResponseStreamCommand({
       modelId: 'meta.llama3-8b-instruct-v1:0',
       body: JSON.stringify({ prompt: 'stream a few words', max_gen_len: 50 }),
     }));
     let n = 0;
     for await (const _ of output.body) if (++n === 2) break;
-    const { ours, theirs } = pair(await h.spans());
+    const { ours, theirs } = pair(await bed.h.spans());
     expect(ours.ended && theirs.ended).toBe(true);
-    expect((await h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
+    expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
   });
 
   it('meters InvokeModel from the headers where the AWS SDK span estimates from the text', async () => {
-    const output = await client.send(new sdk.InvokeModelCommand({ modelId: 'mistral.mistral-7b-instruct-v0:2', body: JSON.stringify({ prompt: 'hello mistral model', max_tokens: 50 }) }));
+    const output = await bed.client.send(new bed.sdk.InvokeModelCommand({ modelId: 'mistral.mistral-7b-instruct-v0:2', body: JSON.stringify({ prompt: 'hello mistral model', max_tokens: 50 }) }));
     const text = JSON.parse(Buffer.from(output.body).toString()).outputs[0].text;
-    const { ours, theirs } = pair(await h.spans());
-    const usage = standIn.served[0].usage!;
+    const { ours, theirs } = pair(await bed.h.spans());
+    const usage = bed.standIn.served[0].usage!;
     expect(ours.attributes['gen_ai.usage.output_tokens']).toBe(usage.outputTokenCount);
     expect(theirs.attributes['gen_ai.usage.output_tokens']).toBe(Math.ceil(text.length / 6));
-    const tokens = await h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'output')).toBe(usage.outputTokenCount);
+    await expectTokenTotals(bed.h, { output: usage.outputTokenCount });
   });
 });

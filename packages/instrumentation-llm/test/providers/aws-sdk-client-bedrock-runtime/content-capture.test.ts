@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { drain, json } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { bedrockClient, drain } from './bedrock-testbed';
+import { bedrockClient } from './bedrock-testbed';
 
 const bed = useTestbed(bedrockClient, { config: { captureMessageContent: true, maxContentLength: 4096 } });
-const json = (v: unknown) => JSON.parse(String(v));
 const text = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString('utf8'));
 const toolConfig = { tools: [{ toolSpec: { name: 'get_weather', description: 'long text', inputSchema: { json: { type: 'object' } } } }] };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
+import { drain, expectFailedCall, expectFailedSpan, plainAndInstrumented, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { bedrockClient, drain, plainAndInstrumented } from './bedrock-testbed';
+import { bedrockClient } from './bedrock-testbed';
 
 const bed = useTestbed(bedrockClient);
 const messages = [{ role: 'user', content: [{ text: 'stream me an answer please' }] }];
@@ -62,21 +63,13 @@ describe('ConverseStreamCommand', () => {
   it('fails the span when the stream errors mid-way, and the caller still gets the SDK exception', async () => {
     const output = await converseStream({ modelId: 'stream-error' });
     let seen = 0;
-    const error = await (async () => {
-      try {
-        for await (const _ of output.stream) seen++;
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = await thrown(async () => {
+      for await (const _ of output.stream) seen++;
+    });
     expect(error).toBeInstanceOf(bed.sdk.ModelStreamErrorException);
     expect(seen).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
+    const span = await expectFailedCall(bed.h, 'ModelStreamErrorException', ['error']);
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'The model stream failed (stand-in stream-error).' });
-    expect(span.attributes['error.type']).toBe('ModelStreamErrorException');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
-    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.attributes['error.type']).toBe('ModelStreamErrorException');
   });
 
   it('reports a stream the caller aborts as AbortError (the SDK itself just ends the iteration)', async () => {
@@ -88,10 +81,7 @@ describe('ConverseStreamCommand', () => {
       controller.abort();
     }
     expect(events).toHaveLength(1);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('AbortError');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    await expectFailedSpan(bed.h, 'AbortError', ['error']);
   });
 
   it('reports an HTTP error of a stream request with the SDK exception class', async () => {

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../support/harness';
+import { describe, expect, it } from 'vitest';
+import { plainAndInstrumented } from '../../support/helpers';
 import { startStandIn } from '../../support/stand-in';
-import { bedrockClientOptions } from './bedrock-testbed';
+import { useTestbed } from '../../support/testbed';
+import { bedrockClient, bedrockClientOptions } from './bedrock-testbed';
 
-let h: Harness;
-let sdk: any;
-
-beforeAll(() => {
-  h = createHarness();
-  sdk = h.load('@aws-sdk/client-bedrock-runtime');
-});
-afterAll(() => h.shutdown());
+// Each run below talks to a stand-in of its own, so that ids start equal.
+const bed = useTestbed(bedrockClient);
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 /** Everything an app can observe of a sequence of Bedrock calls: outputs, stream events, errors, callbacks. */
 async function runScript(): Promise<unknown[]> {
   const standIn = await startStandIn();
-  const client = new sdk.BedrockRuntimeClient(bedrockClientOptions(standIn));
+  const sdk = bed.sdk;
+  const client = bedrockClient.client(sdk, standIn);
   const aggregated = new sdk.BedrockRuntime(bedrockClientOptions(standIn));
   const seen: unknown[] = [];
   const messages = [{ role: 'user', content: [{ text: 'same answer both times' }] }];
@@ -54,13 +50,10 @@ async function runScript(): Promise<unknown[]> {
 
 describe('transparency for @aws-sdk/client-bedrock-runtime', () => {
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    h.instrumentation.disable();
-    const without = await runScript();
-    h.instrumentation.enable();
-    const withInstrumentation = await runScript();
+    const { plain: without, output: withInstrumentation } = await plainAndInstrumented(bed.h, runScript);
     expect(withInstrumentation).toEqual(without);
     expect(withInstrumentation.length).toBeGreaterThan(40);
     // And the instrumented run really was instrumented (the callback-style call is left alone).
-    expect((await h.spans()).length).toBe(9);
+    expect((await bed.h.spans()).length).toBe(9);
   });
 });

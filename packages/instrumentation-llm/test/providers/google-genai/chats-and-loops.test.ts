@@ -4,15 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { context, trace } from '@opentelemetry/api';
-import { tokenTotal } from '../../support/harness';
+import { drain, expectTokenTotals, pointCount, servedTotal } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { drain, geminiClient } from './support';
+import { geminiClient } from './support';
 import { weatherTool } from './support-tools';
 
 const bed = useTestbed(geminiClient);
 
 /** Sum of one usageMetadata count over everything the stand-in served. */
-const served = (key: string) => bed.standIn.served.reduce((n, s) => n + (s.usage?.[key] ?? 0), 0);
+const served = (key: string) => servedTotal(bed.standIn, key);
 
 describe('chats', () => {
   it('records one span per sendMessage, with the history the chat sent', async () => {
@@ -26,7 +26,7 @@ describe('chats', () => {
     const prompts = bed.standIn.served.map((s) => s.usage!.promptTokenCount);
     expect(prompts[1]).toBeGreaterThan(prompts[0]); // the second request carries the first turn
     expect(spans.map((s) => s.attributes['gen_ai.usage.input_tokens'])).toEqual(prompts);
-    expect((await bed.h.points('gen_ai.client.operation.duration')).reduce((n, p) => n + p.count, 0)).toBe(2);
+    expect(pointCount(await bed.h.points('gen_ai.client.operation.duration'))).toBe(2);
   });
 
   it('records one span per sendMessageStream, and the chat history still records the answer', async () => {
@@ -60,9 +60,7 @@ describe('automatic function calling', () => {
     expect(spans).toHaveLength(2);
     expect(spans.map((s) => s.parentSpanContext?.spanId)).toEqual([parent.spanContext().spanId, parent.spanContext().spanId]);
     expect(spans.map((s) => s.attributes['gen_ai.usage.output_tokens'])).toEqual(bed.standIn.served.map((s) => s.usage!.candidatesTokenCount));
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(served('promptTokenCount'));
-    expect(tokenTotal(tokens, 'output')).toBe(served('candidatesTokenCount'));
+    await expectTokenTotals(bed.h, { input: served('promptTokenCount'), output: served('candidatesTokenCount') });
   });
 
   it('records one span per model request of a streamed loop', async () => {
@@ -73,9 +71,7 @@ describe('automatic function calling', () => {
     const spans = await bed.h.spans();
     expect(spans).toHaveLength(2);
     expect(spans.every((s) => s.attributes['gen_ai.request.stream'] === true)).toBe(true);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(served('promptTokenCount'));
-    expect(tokenTotal(tokens, 'output')).toBe(served('candidatesTokenCount'));
+    await expectTokenTotals(bed.h, { input: served('promptTokenCount'), output: served('candidatesTokenCount') });
   });
 });
 
@@ -85,9 +81,7 @@ describe('automatic continuation (long decodes resumed with a continuationToken)
     expect(bed.standIn.requests.at(-1)!.body.continuationToken).toBe('standin-continuation-1');
     const spans = await bed.h.spans();
     expect(spans.map((s) => s.attributes['gen_ai.response.finish_reasons'])).toEqual([['CONTINUATION'], ['STOP']]);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(r.usageMetadata.promptTokenCount);
-    expect(tokenTotal(tokens, 'output')).toBe(r.usageMetadata.candidatesTokenCount);
+    await expectTokenTotals(bed.h, { input: r.usageMetadata.promptTokenCount, output: r.usageMetadata.candidatesTokenCount });
   });
 
   it('records one span per hop of a stream, each ending with its own hop', async () => {
@@ -95,10 +89,8 @@ describe('automatic continuation (long decodes resumed with a continuationToken)
     const spans = await bed.h.spans();
     expect(spans).toHaveLength(2);
     expect(spans.map((s) => s.attributes['gen_ai.response.finish_reasons'])).toEqual([['CONTINUATION'], ['STOP']]);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
     // The SDK adds the hops up in what it yields; the spans together state the same totals.
     const last = chunks.at(-1).usageMetadata;
-    expect(tokenTotal(tokens, 'input')).toBe(last.promptTokenCount);
-    expect(tokenTotal(tokens, 'output')).toBe(last.candidatesTokenCount);
+    await expectTokenTotals(bed.h, { input: last.promptTokenCount, output: last.candidatesTokenCount });
   });
 });

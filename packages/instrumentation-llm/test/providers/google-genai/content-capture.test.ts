@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { drain, json } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { drain, geminiClient } from './support';
+import { geminiClient } from './support';
 import { weatherTool } from './support-tools';
 
 const bed = useTestbed(geminiClient, { config: { captureMessageContent: true, maxContentLength: 4096 } });
-const json = (v: unknown) => JSON.parse(String(v));
 
 describe('content capture, when the user opts in', () => {
   it("records system instructions, input, output and tool definitions in the conventions' shape", async () => {

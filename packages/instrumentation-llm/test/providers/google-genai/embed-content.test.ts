@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpanStatusCode } from '@opentelemetry/api';
-import { tokenTotal } from '../../support/harness';
+import { expectFailedSpan, expectTokenTotals } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { geminiClient, vertexClient } from './support';
 
@@ -40,8 +39,7 @@ describe('models.embedContent', () => {
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 5,
     });
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(5);
+    const tokens = await expectTokenTotals(bed.h, { input: 5 });
     expect(tokens.filter((p) => p.attributes['gen_ai.token.type'] === 'output')).toEqual([]);
   });
 
@@ -56,9 +54,6 @@ describe('models.embedContent', () => {
 
   it('reports an HTTP error with the Google status and no finish reasons', async () => {
     await expect(bed.client.models.embedContent({ model: 'error-404', contents: 'x' })).rejects.toBeInstanceOf(bed.sdk.ApiError);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('NOT_FOUND');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
+    await expectFailedSpan(bed.h, 'NOT_FOUND', undefined);
   });
 });

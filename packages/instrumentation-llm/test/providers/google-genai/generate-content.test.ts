@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { tokenTotal } from '../../support/harness';
+import { expectFailedCall, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { generateContent } from '../../../src/providers/google-genai/generate-content';
-import { GEMINI_API_KEY, VERTEX_ACCESS_TOKEN, VERTEX_PROJECT, geminiClient, telemetryText, thrown, vertexClient } from './support';
+import { GEMINI_API_KEY, VERTEX_ACCESS_TOKEN, VERTEX_PROJECT, geminiClient, telemetryText, vertexClient } from './support';
 
 const bed = useTestbed(geminiClient);
 const contents = 'tell me about tokens please';
@@ -59,14 +59,12 @@ describe('models.generateContent on the Gemini API', () => {
   it('records one duration point and exact input and output token points per call', async () => {
     await bed.client.models.generateContent({ model: 'gemini-2.0-flash', contents });
     await bed.client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'a b c d e f g' });
-    const duration = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.reduce((n, p) => n + p.count, 0)).toBe(2);
+    expect(pointCount(await bed.h.points('gen_ai.client.operation.duration'))).toBe(2);
     const [first, second] = bed.standIn.served.map((s) => s.usage!);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(first.promptTokenCount + second.promptTokenCount);
-    expect(tokenTotal(tokens, 'output')).toBe(
-      first.candidatesTokenCount + second.candidatesTokenCount + second.thoughtsTokenCount,
-    );
+    const tokens = await expectTokenTotals(bed.h, {
+      input: first.promptTokenCount + second.promptTokenCount,
+      output: first.candidatesTokenCount + second.candidatesTokenCount + second.thoughtsTokenCount,
+    });
     expect(tokens.find((p) => p.attributes['gen_ai.request.model'] === 'gemini-2.0-flash')!.attributes).toEqual({
       'gen_ai.operation.name': 'generate_content',
       'gen_ai.provider.name': 'gcp.gemini',
@@ -144,13 +142,8 @@ describe('HTTP errors', () => {
     const error = await thrown(() => bed.client.models.generateContent({ model: 'error-429', contents }));
     expect(error).toBeInstanceOf(bed.sdk.ApiError);
     expect(error.status).toBe(429);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('RESOURCE_EXHAUSTED');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
+    await expectFailedCall(bed.h, 'RESOURCE_EXHAUSTED', undefined);
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
-    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.attributes['error.type']).toBe('RESOURCE_EXHAUSTED');
   });
 
   it.each([

@@ -11,96 +11,52 @@
  * where the SDK has it, embedContent) yields exactly one span per model request with the wire usage.
  *
  * CI must be able to install the versions (npm registry access): run `node test/support/sdk-versions.mjs` first,
- * or let the beforeAll below do it; without the registry this suite fails with the installer's message.
+ * or let the suite do it; without the registry this suite fails with the installer's message.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createHarness, tokenTotal, type Harness } from '../../support/harness';
-import { startStandIn, type StandIn } from '../../support/stand-in';
-// @ts-expect-error -- plain ESM script (no declaration file); its shapes are typed where used
-import { installSdkVersions, sdkDir, SDK_VERSIONS } from '../../../../../test/support/sdk-versions.mjs';
-import { GEMINI_API_KEY, drain, thrown, vertexClient } from './support';
+import { drain, expectTokenTotals, servedTotal, thrown } from '../../support/helpers';
+import { readVersion, repoRoot, useSdkMatrix } from '../../support/sdk-matrix';
+import { useTestbed } from '../../support/testbed';
+import { geminiClient, vertexClient } from './support';
 import { weatherTool } from './support-tools';
 
 const NAME = '@google/genai';
-const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
-const readVersion = (packageDir: string): string => JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')).version;
-const repoPackageDir = path.join(repoRoot, 'node_modules', '@google', 'genai');
-const MATRIX: { version: string; source: 'test/.sdk' | 'repo' }[] = [
-  ...(SDK_VERSIONS[NAME] as string[]).map((version) => ({ version, source: 'test/.sdk' as const })),
-  { version: readVersion(repoPackageDir), source: 'repo' },
-];
-const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const contents = 'tell me about tokens please';
 const major = (version: string): number => Number(version.split('.')[0]);
 
-let h: Harness;
-let standIn: StandIn;
-const tested = new Map<string, { from: string; passed: number; total: number }>();
-
-beforeAll(async () => {
-  h = createHarness(); // first: its require hook must see every copy loaded below
-  standIn = await startStandIn();
-  const installed = await installSdkVersions((SDK_VERSIONS[NAME] as string[]).map((v) => `${NAME}@${v}`), { log: (m: string) => console.log(m) });
-  for (const i of installed as { packageDir: string; version: string }[]) expect(readVersion(i.packageDir)).toBe(i.version);
-}, INSTALL_TIMEOUT_MS);
-
-afterAll(async () => {
-  await standIn?.close();
-  await h?.shutdown();
-  const lines = [...tested].map(([v, t]) => `${v} (${t.from}): ${t.passed}/${t.total} checks passed`);
-  console.log(`${NAME} versions tested: ${lines.length ? lines.join('; ') : 'none'}`);
-});
-
-beforeEach(async () => {
-  await h.reset();
-  standIn.served.length = 0;
-});
-
-const served = (key: string) => standIn.served.reduce((n, s) => n + (s.usage?.[key] ?? 0), 0);
+const bed = useTestbed();
+const matrix = useSdkMatrix(bed, NAME);
 
 async function spansNamed(name: string, count: number): Promise<ReadableSpan[]> {
-  const spans = await h.spans();
+  const spans = await bed.h.spans();
   expect(spans.map((s) => s.name)).toEqual(Array.from({ length: count }, () => name));
   return spans;
 }
 
 /** The token points state exactly what the stand-in served (prompt in, candidates + thoughts out). */
 async function expectServedTokens(): Promise<void> {
-  const points = await h.points('gen_ai.client.token.usage');
-  expect(tokenTotal(points, 'input')).toBe(served('promptTokenCount'));
-  expect(tokenTotal(points, 'output')).toBe(served('candidatesTokenCount') + served('thoughtsTokenCount'));
+  const served = (key: string) => servedTotal(bed.standIn, key);
+  await expectTokenTotals(bed.h, { input: served('promptTokenCount'), output: served('candidatesTokenCount') + served('thoughtsTokenCount') });
 }
 
-describe.each(MATRIX)('@google/genai $version ($source)', ({ version, source }) => {
+describe.each(matrix.entries)('@google/genai $version ($source)', (entry) => {
+  const { version } = entry;
   let sdk: any;
   let client: any;
   let authFrom: NodeRequire;
   let loadedFrom: string;
-  const check = it;
   // Each check counts towards this version's summary line.
-  afterEach(({ task }) => {
-    const t = tested.get(version)!;
-    t.total++;
-    if (task.result?.state !== 'fail') t.passed++;
-  });
+  const check = matrix.check(version);
 
   beforeAll(() => {
-    const dir = source === 'repo' ? repoRoot : (sdkDir(NAME, version) as string);
-    // A require whose base is that folder resolves <dir>/node_modules/@google/genai through Node's require (hooked).
-    const folderRequire = createRequire(path.join(dir, 'package.json'));
-    const packageDir = path.join(dir, 'node_modules', '@google', 'genai');
-    expect(folderRequire.resolve(NAME).startsWith(packageDir + path.sep)).toBe(true);
-    sdk = source === 'repo' ? h.load(NAME) : folderRequire(NAME);
+    let packageDir: string;
+    ({ exports: sdk, packageDir, loadedFrom } = matrix.load(entry));
     authFrom = createRequire(path.join(packageDir, 'package.json'));
-    loadedFrom = path.relative(repoRoot, packageDir);
-    tested.set(version, { from: loadedFrom, passed: 0, total: 0 });
-    client = new sdk.GoogleGenAI({ apiKey: GEMINI_API_KEY, httpOptions: { baseUrl: standIn.url } });
+    client = geminiClient.client(sdk, bed.standIn);
   });
 
   check('loads that copy; the public methods are instance fields and the Models internals are patched', async () => {
@@ -118,7 +74,7 @@ describe.each(MATRIX)('@google/genai $version ($source)', ({ version, source }) 
   check('models.generateContent: one span with the wire usage, thinking billed as output', async () => {
     const r = await client.models.generateContent({ model: 'gemini-2.5-flash', contents, config: { temperature: 0.1 } });
     const [span] = await spansNamed('generate_content gemini-2.5-flash', 1);
-    const wire = standIn.served[0].usage!;
+    const wire = bed.standIn.served[0].usage!;
     expect(span.attributes).toMatchObject({
       'gen_ai.provider.name': 'gcp.gemini',
       'gen_ai.request.temperature': 0.1,
@@ -142,7 +98,7 @@ describe.each(MATRIX)('@google/genai $version ($source)', ({ version, source }) 
       'gen_ai.response.finish_reasons': ['STOP'],
     });
     expect(typeof span.attributes['gen_ai.response.time_to_first_chunk']).toBe('number');
-    await h.reset();
+    await bed.h.reset();
     for await (const _ of await client.models.generateContentStream({ model: 'gemini-2.0-flash', contents })) break;
     [span] = await spansNamed('generate_content gemini-2.0-flash', 1);
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(1);
@@ -154,7 +110,7 @@ describe.each(MATRIX)('@google/genai $version ($source)', ({ version, source }) 
     const failing = (async () => {
       for await (const _ of await client.models.generateContentStream({ model: 'stream-error', contents })) chunks++;
     })();
-    const spans = () => h.spans().then((all) => all.map((s) => [s.attributes['error.type'], s.attributes['gen_ai.response.finish_reasons']]));
+    const spans = () => bed.h.spans().then((all) => all.map((s) => [s.attributes['error.type'], s.attributes['gen_ai.response.finish_reasons']]));
     if (major(version) >= 2) {
       expect(await thrown(() => failing)).toBeInstanceOf(sdk.ApiError);
       expect(await spans()).toEqual([['RESOURCE_EXHAUSTED', undefined], ['INTERNAL', ['error']]]);
@@ -195,14 +151,14 @@ describe.each(MATRIX)('@google/genai $version ($source)', ({ version, source }) 
 
   check('models.embedContent and Vertex AI: provider from the client configuration', async () => {
     await client.models.embedContent({ model: 'gemini-embedding-001', contents: ['one two'] });
-    const vertex = vertexClient(sdk, standIn, authFrom);
+    const vertex = vertexClient(sdk, bed.standIn, authFrom);
     await vertex.models.embedContent({ model: 'text-embedding-005', contents: ['one two three'] });
     await vertex.models.generateContent({ model: 'gemini-2.0-flash', contents });
-    const spans = await h.spans();
+    const spans = await bed.h.spans();
     expect(spans.map((s) => [s.name, s.attributes['gen_ai.provider.name'], s.attributes['gen_ai.usage.input_tokens']])).toEqual([
       ['embeddings gemini-embedding-001', 'gcp.gemini', undefined],
       ['embeddings text-embedding-005', 'gcp.vertex_ai', 3],
-      ['generate_content gemini-2.0-flash', 'gcp.vertex_ai', standIn.served[2].usage!.promptTokenCount],
+      ['generate_content gemini-2.0-flash', 'gcp.vertex_ai', bed.standIn.served[2].usage!.promptTokenCount],
     ]);
   });
 });

@@ -39,20 +39,3 @@ export function vertexClient(sdk: any, standIn: StandIn, authFrom: NodeRequire =
 export function telemetryText(spans: readonly ReadableSpan[]): string {
   return JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, status: s.status, events: s.events })));
 }
-
-/** Consumes an async iterable; returns the chunks. */
-export async function drain<T = any>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const chunk of stream) out.push(chunk);
-  return out;
-}
-
-/** The error an async function throws (fails the test if it does not throw). */
-export async function thrown(fn: () => Promise<unknown>): Promise<any> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}

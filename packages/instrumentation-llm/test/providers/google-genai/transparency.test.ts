@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../support/harness';
+import { describe, expect, it } from 'vitest';
 import { startStandIn } from '../../support/stand-in';
-import { GEMINI_API_KEY, vertexClient } from './support';
+import { useTestbed } from '../../support/testbed';
+import { geminiClient, vertexClient } from './support';
 import { weatherTool } from './support-tools';
 
-let h: Harness;
-let sdk: any;
-
-beforeAll(() => {
-  h = createHarness();
-  sdk = h.load('@google/genai');
-});
-afterAll(() => h.shutdown());
+// Each run below talks to a stand-in of its own, so that ids start equal.
+const bed = useTestbed(geminiClient);
 
 /** Everything an app can observe of a sequence of calls: results, stream chunks, errors, chat history, tool calls. */
 async function runScript(): Promise<{ results: unknown[]; requests: number }> {
   const standIn = await startStandIn();
-  const client = new sdk.GoogleGenAI({ apiKey: GEMINI_API_KEY, httpOptions: { baseUrl: standIn.url } });
-  const vertex = vertexClient(sdk, standIn);
+  const client = geminiClient.client(bed.sdk, standIn);
+  const vertex = vertexClient(bed.sdk, standIn);
   const seen: unknown[] = [];
   const contents = 'same answer both times';
   const collect = async (stream: AsyncIterable<unknown>, tag: string) => {
@@ -64,20 +58,20 @@ async function runScript(): Promise<{ results: unknown[]; requests: number }> {
 
 /** The script's observable results and the number of model requests it made, with the instrumentation on or off. */
 async function observed(enabled: boolean): Promise<{ results: unknown[]; requests: number }> {
-  if (enabled) h.instrumentation.enable();
-  else h.instrumentation.disable();
-  await h.reset();
+  if (enabled) bed.h.instrumentation.enable();
+  else bed.h.instrumentation.disable();
+  await bed.h.reset();
   return runScript();
 }
 
 describe('transparency', () => {
   it('gives the app exactly the same results with and without the instrumentation, and meters every request once', async () => {
     const plain = await observed(false);
-    expect(await h.spans()).toEqual([]);
+    expect(await bed.h.spans()).toEqual([]);
     const instrumented = await observed(true);
     expect(instrumented.results).toEqual(plain.results);
     expect(instrumented.results.length).toBeGreaterThan(50);
     expect(instrumented.requests).toBe(plain.requests);
-    expect((await h.spans()).length).toBe(instrumented.requests);
+    expect((await bed.h.spans()).length).toBe(instrumented.requests);
   });
 });

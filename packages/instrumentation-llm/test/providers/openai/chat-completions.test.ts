@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { tokenTotal } from '../../support/harness';
+import { expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -57,12 +57,12 @@ describe('chat.completions.create', () => {
   it('records one duration point and exact input and output token points per call', async () => {
     await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a b c d e f g' }] });
-    const duration = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.reduce((n, p) => n + p.count, 0)).toBe(2);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
+    expect(pointCount(await bed.h.points('gen_ai.client.operation.duration'))).toBe(2);
     const served = bed.standIn.served.map((s) => s.usage!);
-    expect(tokenTotal(tokens, 'input')).toBe(served[0].prompt_tokens + served[1].prompt_tokens);
-    expect(tokenTotal(tokens, 'output')).toBe(served[0].completion_tokens + served[1].completion_tokens);
+    const tokens = await expectTokenTotals(bed.h, {
+      input: served[0].prompt_tokens + served[1].prompt_tokens,
+      output: served[0].completion_tokens + served[1].completion_tokens,
+    });
     expect(tokens[0].attributes).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
@@ -157,30 +157,18 @@ describe('chat.completions.create with stream: true', () => {
       stream.controller.abort();
     }
     expect(chunks).toHaveLength(1);
-    const [span] = await bed.h.spans();
-    expect(span.attributes['error.type']).toBe('AbortError');
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    await expectFailedSpan(bed.h, 'AbortError', ['error']);
   });
 
   it('fails the span when the stream errors mid-way, and the caller still gets the SDK error', async () => {
     const stream = await bed.client.chat.completions.create({ model: 'stream-error', messages, stream: true });
     let seen = 0;
-    const error = await (async () => {
-      try {
-        for await (const _ of stream) seen++;
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = await thrown(async () => {
+      for await (const _ of stream) seen++;
+    });
     expect(error).toBeInstanceOf(bed.sdk.APIError);
     expect(seen).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('APIError');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
-    const duration = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration[0].attributes['error.type']).toBe('APIError');
+    await expectFailedCall(bed.h, 'APIError', ['error']);
   });
 
   it('does not prevent usage of tee', async () => {
@@ -235,13 +223,8 @@ describe('the APIPromise', () => {
 
   it('reports an HTTP 429 with error.type and no token points, and the caller gets RateLimitError', async () => {
     await expect(bed.client.chat.completions.create({ model: 'error-429', messages })).rejects.toBeInstanceOf(bed.sdk.RateLimitError);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('RateLimitError');
-    expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
+    await expectFailedCall(bed.h, 'RateLimitError', undefined);
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
-    const [duration] = await bed.h.points('gen_ai.client.operation.duration');
-    expect(duration.attributes['error.type']).toBe('RateLimitError');
   });
 
   it('keeps the SDK retries inside one span', async () => {

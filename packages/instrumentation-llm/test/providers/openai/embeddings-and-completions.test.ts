@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenTotal } from '../../support/harness';
+import { expectTokenTotals } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -20,8 +20,7 @@ describe('embeddings.create', () => {
       'gen_ai.embeddings.dimension.count': 16,
       'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.prompt_tokens,
     });
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'input')).toBe(bed.standIn.served[0].usage!.prompt_tokens);
+    const tokens = await expectTokenTotals(bed.h, { input: bed.standIn.served[0].usage!.prompt_tokens });
     expect(tokens.filter((p) => p.attributes['gen_ai.token.type'] === 'output')).toEqual([]);
   });
 

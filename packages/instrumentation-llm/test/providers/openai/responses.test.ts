@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { tokenTotal } from '../../support/harness';
+import { expectTokenTotals } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -57,8 +57,7 @@ describe('responses.create', () => {
       'gen_ai.usage.output_tokens': usage.output_tokens,
     });
     expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
-    const tokens = await bed.h.points('gen_ai.client.token.usage');
-    expect(tokenTotal(tokens, 'output')).toBe(usage.output_tokens);
+    await expectTokenTotals(bed.h, { output: usage.output_tokens });
   });
 
   it('reports a stream that ends in an error event as failed, and the caller gets the SDK error', async () => {
