@@ -21,6 +21,21 @@ export interface ChatMessage {
 
 const TRUNCATION_MARK = '…[truncated]';
 
+/**
+ * A message's content as parts: a plain string is one text part; a list of the provider's blocks
+ * becomes one part per block that `partOf` maps (undefined drops the block).
+ */
+export function contentPartsOf(content: unknown, partOf: (block: unknown) => MessagePart | undefined): MessagePart[] {
+  if (typeof content === 'string') return [{ type: 'text', content }];
+  if (!Array.isArray(content)) return [];
+  const parts: MessagePart[] = [];
+  for (const block of content) {
+    const part = partOf(block);
+    if (part) parts.push(part);
+  }
+  return parts;
+}
+
 /** Shortens text parts (then drops the oldest entries) until the JSON fits `max`; always valid JSON. */
 export function boundedJson(value: readonly unknown[], max: number): string {
   let json = redactCredentials(JSON.stringify(value));

@@ -4,7 +4,7 @@
  * are `user` content blocks in this API); one assistant message per response.
  * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/gen-ai-input-messages.json
  */
-import type { ChatMessage, MessagePart } from '../../core/content';
+import { contentPartsOf, type ChatMessage, type MessagePart } from '../../core/content';
 import { objectOf } from '../../core/read';
 
 /** `image` / `document` sources → blob, uri or file parts. */
@@ -45,16 +45,7 @@ export function blockPart(raw: unknown): MessagePart | undefined {
   }
 }
 
-function contentParts(content: unknown): MessagePart[] {
-  if (typeof content === 'string') return [{ type: 'text', content }];
-  if (!Array.isArray(content)) return [];
-  const parts: MessagePart[] = [];
-  for (const block of content) {
-    const part = blockPart(block);
-    if (part) parts.push(part);
-  }
-  return parts;
-}
+const contentParts = (content: unknown): MessagePart[] => contentPartsOf(content, blockPart);
 
 /** `messages`, in the order sent. */
 export function inputMessages(messages: unknown): ChatMessage[] | undefined {

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html
  * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/gen-ai-input-messages.json
  */
-import type { ChatMessage, MessagePart } from '../../core/content';
+import { contentPartsOf, type ChatMessage, type MessagePart } from '../../core/content';
 import { objectOf } from '../../core/read';
 
 const MEDIA = ['image', 'document', 'video', 'audio'] as const;
@@ -33,15 +33,8 @@ export function blockPart(raw: unknown): MessagePart | undefined {
   return kind === undefined ? undefined : { type: kind };
 }
 
-function parts(content: unknown): MessagePart[] {
-  if (!Array.isArray(content)) return [];
-  const out: MessagePart[] = [];
-  for (const block of content) {
-    const part = blockPart(block);
-    if (part) out.push(part);
-  }
-  return out;
-}
+// Converse content is always a list of blocks (a string would be a text part).
+const parts = (content: unknown): MessagePart[] => contentPartsOf(content, blockPart);
 
 /** `messages`, in the order sent. */
 export function inputMessages(messages: unknown): ChatMessage[] | undefined {

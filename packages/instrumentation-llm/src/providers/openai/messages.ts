@@ -2,7 +2,7 @@
  * OpenAI message shapes → the conventions' message JSON (only used when content capture is on).
  * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/gen-ai-input-messages.json
  */
-import type { ChatMessage, MessagePart } from '../../core/content';
+import { contentPartsOf, type ChatMessage, type MessagePart } from '../../core/content';
 import { objectOf } from '../../core/read';
 
 function parseArguments(args: unknown): unknown {
@@ -14,41 +14,31 @@ function parseArguments(args: unknown): unknown {
   }
 }
 
-function contentParts(content: unknown): MessagePart[] {
-  if (typeof content === 'string') return [{ type: 'text', content }];
-  if (!Array.isArray(content)) return [];
-  const parts: MessagePart[] = [];
-  for (const raw of content) {
-    const part = objectOf(raw);
-    if (!part) continue;
-    switch (part.type) {
-      case 'text':
-      case 'input_text':
-      case 'output_text':
-        parts.push({ type: 'text', content: part.text });
-        break;
-      case 'refusal':
-        parts.push({ type: 'text', content: part.refusal });
-        break;
-      case 'image_url':
-        parts.push({ type: 'uri', modality: 'image', uri: part.image_url?.url });
-        break;
-      case 'input_image':
-        parts.push(part.file_id ? { type: 'file', modality: 'image', file_id: part.file_id } : { type: 'uri', modality: 'image', uri: part.image_url });
-        break;
-      case 'input_audio':
-        parts.push({ type: 'blob', modality: 'audio', content: part.input_audio?.data });
-        break;
-      case 'file':
-      case 'input_file':
-        parts.push({ type: 'file', modality: 'document', file_id: part.file?.file_id ?? part.file_id });
-        break;
-      default:
-        parts.push({ type: String(part.type) });
-    }
+function blockPart(raw: unknown): MessagePart | undefined {
+  const part = objectOf(raw);
+  if (!part) return undefined;
+  switch (part.type) {
+    case 'text':
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', content: part.text };
+    case 'refusal':
+      return { type: 'text', content: part.refusal };
+    case 'image_url':
+      return { type: 'uri', modality: 'image', uri: part.image_url?.url };
+    case 'input_image':
+      return part.file_id ? { type: 'file', modality: 'image', file_id: part.file_id } : { type: 'uri', modality: 'image', uri: part.image_url };
+    case 'input_audio':
+      return { type: 'blob', modality: 'audio', content: part.input_audio?.data };
+    case 'file':
+    case 'input_file':
+      return { type: 'file', modality: 'document', file_id: part.file?.file_id ?? part.file_id };
+    default:
+      return { type: String(part.type) };
   }
-  return parts;
 }
+
+const contentParts = (content: unknown): MessagePart[] => contentPartsOf(content, blockPart);
 
 function toolCallParts(toolCalls: unknown): MessagePart[] {
   if (!Array.isArray(toolCalls)) return [];
