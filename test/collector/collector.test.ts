@@ -17,22 +17,17 @@
  * Needs the collector binary (`bash test/collector/build-collector.sh`) and Prometheus
  * (`bash test/collector/install-prometheus.sh`); without them the tests fail and say so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTER, appResults, childEnv, runApp, startStandIn, tokensOf, type StandIn } from '../e2e/support.js';
+import { describe, expect, it } from 'vitest';
+import { REGISTER, appResults, childEnv, runApp, tokensOf } from '../e2e/support.js';
 import {
   COLLECTOR_CONFIG,
   DATADOG_OVERLAY,
   byLabels,
-  collectorBinary,
   poll,
+  usePipeline,
   readSpans,
-  startCollector,
-  startPrometheus,
-  tempDir,
   validate,
-  type Collector,
   type FileSpan,
-  type Prometheus,
 } from './support.js';
 
 const OPENAI_APP = 'examples/apps/openai-chat.cjs';
@@ -81,46 +76,29 @@ describe('otelcol validate', () => {
 });
 
 describe('app → OTLP → collector (otel-collector.yaml) → Prometheus exporter → Prometheus', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let standIn: StandIn;
-  let collector: Collector | undefined;
-  let prometheus: Prometheus | undefined;
-
-  beforeAll(async () => {
-    collectorBinary(); // fails here, with the command to run, when the collector is not built
-    tmp = tempDir('tokenpath-collector-');
-    standIn = await startStandIn();
-    collector = await startCollector(tmp.dir);
-    prometheus = await startPrometheus(tmp.dir, [collector.prometheus]);
-  });
-  afterAll(async () => {
-    await prometheus?.stop();
-    await collector?.stop();
-    await standIn?.close();
-    tmp?.remove();
-  });
+  const pipeline = usePipeline('tokenpath-collector-');
 
   it('PromQL returns exactly the served token totals per model and token type; spans reach the file exporter', async () => {
-    const c = collector!;
-    const p = prometheus!;
+    const c = pipeline.collector;
+    const p = pipeline.prometheus;
     const otel = { OTEL_METRIC_EXPORT_INTERVAL: '60000', OTEL_LOGS_EXPORTER: 'none' };
 
     // OpenAI over OTLP/HTTP (protobuf), Anthropic over OTLP/gRPC: both receivers of the config are exercised.
     const openai = await runApp(['--require', REGISTER, OPENAI_APP], childEnv({
-      OPENAI_BASE_URL: `${standIn.url}/v1`,
+      OPENAI_BASE_URL: `${pipeline.standIn.url}/v1`,
       OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
       OTEL_EXPORTER_OTLP_ENDPOINT: c.otlpHttp,
       OTEL_SERVICE_NAME: OPENAI_SERVICE,
       ...otel,
     }), 20_000);
     expect(openai, openai.stderr).toMatchObject({ code: 0, signal: null });
-    const openaiServed = standIn.served.length;
+    const openaiServed = pipeline.standIn.served.length;
 
     const anthropic = await runApp(['--require', REGISTER, ANTHROPIC_APP], childEnv({
-      ANTHROPIC_BASE_URL: standIn.url,
+      ANTHROPIC_BASE_URL: pipeline.standIn.url,
       ANTHROPIC_API_KEY: 'sk-ant-e2e-not-a-real-key',
       ANTHROPIC_AUTH_TOKEN: undefined,
-      ANTHROPIC_VERTEX_BASE_URL: `${standIn.url}/v1`,
+      ANTHROPIC_VERTEX_BASE_URL: `${pipeline.standIn.url}/v1`,
       CLOUD_ML_REGION: 'us-east5',
       ANTHROPIC_VERTEX_PROJECT_ID: 'stand-in-project',
       ANTHROPIC_OPEN_TELEMETRY: undefined,
@@ -135,16 +113,16 @@ describe('app → OTLP → collector (otel-collector.yaml) → Prometheus export
 
     // What the stand-in put on the wire, per request model: OpenAI from the request body; Anthropic from the served
     // request body, or the served response model for Vertex (which puts the model in the path), input counting cache reads and writes (the conventions').
-    expect(standIn.served.every((s) => s.status === 200)).toBe(true);
+    expect(pipeline.standIn.served.every((s) => s.status === 200)).toBe(true);
     const calls: { service: string; model: string; input?: number; output?: number }[] = [];
-    standIn.served.forEach((s, i) => {
+    pipeline.standIn.served.forEach((s, i) => {
       if (i < openaiServed) {
-        calls.push({ service: OPENAI_SERVICE, model: standIn.requests[i]!.body.model, ...tokensOf(s.usage) });
+        calls.push({ service: OPENAI_SERVICE, model: pipeline.standIn.requests[i]!.body.model, ...tokensOf(s.usage) });
       } else if (s.usage) {
         const u = s.usage;
         const input = u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
         // The served model is the response model (`<requested>-2024-07-18`); the Vertex request has no body model.
-        const model: string = standIn.requests[i]!.body?.model ?? s.model!.replace(/-2024-07-18$/, '');
+        const model: string = pipeline.standIn.requests[i]!.body?.model ?? s.model!.replace(/-2024-07-18$/, '');
         calls.push({ service: ANTHROPIC_SERVICE, model, input, output: u.output_tokens });
       }
     });

@@ -9,9 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTER, REPO_ROOT, appResults, childEnv, runApp, startStandIn, type StandIn } from '../e2e/support.js';
-import { collectorBinary, poll, startCollector, startPrometheus, tempDir, type Collector, type Prometheus } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { REGISTER, REPO_ROOT, appResults, childEnv, runApp } from '../e2e/support.js';
+import { poll, usePipeline } from './support.js';
 
 const DASHBOARD = join(REPO_ROOT, 'examples/collector/grafana-dashboard.json');
 const TRAFFIC_APP = 'examples/collector/dashboard-traffic.cjs';
@@ -79,27 +79,10 @@ describe('Grafana dashboard JSON', () => {
 });
 
 describe('every dashboard query returns data from the real collector → Prometheus pipeline', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let standIn: StandIn;
-  let collector: Collector | undefined;
-  let prometheus: Prometheus | undefined;
-
-  beforeAll(async () => {
-    collectorBinary(); // fails here, with the command to run, when the collector is not built
-    tmp = tempDir('tokenpath-dashboard-');
-    standIn = await startStandIn();
-    collector = await startCollector(tmp.dir);
-    prometheus = await startPrometheus(tmp.dir, [collector.prometheus]);
-  });
-  afterAll(async () => {
-    await prometheus?.stop();
-    await collector?.stop();
-    await standIn?.close();
-    tmp?.remove();
-  });
+  const pipeline = usePipeline('tokenpath-dashboard-');
 
   it('each panel query (variables substituted) returns a non-empty result with a finite positive value', async () => {
-    const p = prometheus!;
+    const p = pipeline.prometheus;
     // Metrics every 500 ms and a pause between the waves: Prometheus (1 s scrapes) sees every series before the
     // second wave grows it, so rates and quantiles of rates are positive, not 0 / NaN. That needs Prometheus to be
     // scraping the collector already (it finds a new target only after a few seconds).
@@ -109,9 +92,9 @@ describe('every dashboard query returns data from the real collector → Prometh
       () => 'Prometheus does not scrape the collector',
     );
     const exit = await runApp(['--require', REGISTER, TRAFFIC_APP], childEnv({
-      OPENAI_BASE_URL: `${standIn.url}/v1`,
+      OPENAI_BASE_URL: `${pipeline.standIn.url}/v1`,
       OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector!.otlpHttp,
+      OTEL_EXPORTER_OTLP_ENDPOINT: pipeline.collector.otlpHttp,
       OTEL_SERVICE_NAME: SERVICE,
       OTEL_METRIC_EXPORT_INTERVAL: '500',
       OTEL_LOGS_EXPORTER: 'none',
@@ -122,7 +105,7 @@ describe('every dashboard query returns data from the real collector → Prometh
     expect(exit.stdout.match(/^failed call: 429$/gm)).toHaveLength(2);
     expect(exit.stdout.split('\n').filter((l) => l.startsWith('{"results"'))).toHaveLength(2);
     expect(appResults(exit.stdout)).toHaveLength(4);
-    expect(standIn.served.filter((s) => s.status === 429)).toHaveLength(2);
+    expect(pipeline.standIn.served.filter((s) => s.status === 429)).toHaveLength(2);
 
     const queries = queryPanels(dashboard.panels).flatMap((panel) =>
       panel.targets!.map((t) => ({ name: `${panel.title} [${t.refId}]`, promql: interpolate(t.expr) })),
@@ -138,7 +121,7 @@ describe('every dashboard query returns data from the real collector → Prometh
           return result.some((r) => Number.isFinite(r.value) && r.value > 0) ? result : undefined;
         },
         30_000,
-        () => `panel "${name}" has no data: ${promql}\nlast answer: ${last}\n--- collector ---\n${collector!.output().slice(-2000)}`,
+        () => `panel "${name}" has no data: ${promql}\nlast answer: ${last}\n--- collector ---\n${pipeline.collector.output().slice(-2000)}`,
       );
     }
 

@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../e2e/support.js';
+import { afterAll, beforeAll } from 'vitest';
+import { REPO_ROOT, startStandIn, type StandIn } from '../e2e/support.js';
 
 export const COLLECTOR_CONFIG = join(REPO_ROOT, 'otel-collector.yaml');
 export const DATADOG_OVERLAY = join(REPO_ROOT, 'examples/collector/datadog.yaml');
@@ -283,4 +284,44 @@ export function byLabels(result: { metric: Record<string, string>; value: number
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The running pipeline a test drives: stand-in → app → collector → Prometheus. */
+export interface Pipeline {
+  readonly standIn: StandIn;
+  readonly collector: Collector;
+  readonly prometheus: Prometheus;
+}
+
+/**
+ * Starts a stand-in, the collector with otel-collector.yaml and a Prometheus scraping it, once per
+ * describe block, and stops them after. Fails at once, with the command to run, when the collector
+ * is not built.
+ */
+export function usePipeline(prefix: string): Pipeline {
+  const state = {} as { tmp?: ReturnType<typeof tempDir>; standIn?: StandIn; collector?: Collector; prometheus?: Prometheus };
+  beforeAll(async () => {
+    collectorBinary();
+    state.tmp = tempDir(prefix);
+    state.standIn = await startStandIn();
+    state.collector = await startCollector(state.tmp.dir);
+    state.prometheus = await startPrometheus(state.tmp.dir, [state.collector.prometheus]);
+  });
+  afterAll(async () => {
+    await state.prometheus?.stop();
+    await state.collector?.stop();
+    await state.standIn?.close();
+    state.tmp?.remove();
+  });
+  return {
+    get standIn() {
+      return state.standIn!;
+    },
+    get collector() {
+      return state.collector!;
+    },
+    get prometheus() {
+      return state.prometheus!;
+    },
+  };
 }
