@@ -23,11 +23,28 @@ if [[ -x "$bin" ]]; then
 fi
 
 # Go >= 1.24 (collector v0.161's go.mod). Debian 12's golang-go (1.19) is too old, and toolchain switching
-# only exists from Go 1.21 on: with an older Go or none, install a current one first.
+# only exists from Go 1.21 on: with an older Go or none, the Go toolchain is taken from the Go module
+# proxy (the module golang.org/toolchain, as `go` itself fetches it) into the cache.
+GO_TOOLCHAIN_VERSION=1.26.8
 go_minor="$( (go env GOVERSION 2>/dev/null || true) | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
 if [[ -z "$go_minor" || "$go_minor" -lt 24 ]]; then
-  echo "build-collector.sh: Go >= 1.24 is needed to build the collector (found: $(go version 2>/dev/null || echo none))" >&2
-  exit 1
+  toolchain="$cache/go-$GO_TOOLCHAIN_VERSION"
+  if [[ ! -x "$toolchain/bin/go" ]]; then
+    proxy="${GOPROXY:-https://proxy.golang.org}"; proxy="${proxy%%,*}"
+    [[ "$proxy" == direct || "$proxy" == off ]] && proxy=https://proxy.golang.org
+    echo "build-collector.sh: no Go >= 1.24 (found: $(go version 2>/dev/null || echo none)); fetching go$GO_TOOLCHAIN_VERSION from $proxy" >&2
+    mkdir -p "$cache"
+    zip="$(mktemp "$cache/.go.XXXXXX.zip")"
+    curl -sSfL -o "$zip" "$proxy/golang.org/toolchain/@v/v0.0.1-go$GO_TOOLCHAIN_VERSION.linux-amd64.zip"
+    unpacked="$(mktemp -d "$cache/.go.XXXXXX")"
+    python3 -m zipfile -e "$zip" "$unpacked"
+    chmod +x "$unpacked"/golang.org/toolchain@*/bin/* "$unpacked"/golang.org/toolchain@*/pkg/tool/*/*
+    rm -rf "$toolchain"
+    mv "$unpacked"/golang.org/toolchain@* "$toolchain"
+    rm -rf "$zip" "$unpacked"
+  fi
+  export PATH="$toolchain/bin:$PATH" GOROOT="$toolchain" GOTOOLCHAIN=local
+  go version >&2
 fi
 
 mkdir -p "$dir"
