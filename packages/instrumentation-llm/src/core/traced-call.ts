@@ -33,6 +33,12 @@ export interface CallAdapter<Params = any, Result = any, Chunk = any> {
   onStreamStart?(op: GenAiOperation, result: Result, params: Params): void;
   /** `error.type` of a failure when the error's class does not say it (default: `errorTypeOf`). */
   errorType?(error: unknown): string | undefined;
+  /**
+   * Makes the SDK call, for an SDK that must be called differently while instrumented (e.g. with its
+   * own span of the call switched off); `op` is undefined for a call that is not metered.
+   * Default: `original.apply(self, args)`.
+   */
+  invoke?(op: GenAiOperation | undefined, original: (...args: any[]) => any, self: any, args: any[]): any;
 }
 
 /** Supplies the settings at call time, so a new meter or tracer provider takes effect at once. */
@@ -53,14 +59,15 @@ export function tracedCall(
     const start = adapter.start(args[0], self, args);
     return start && new GenAiOperation(source.settings(), start);
   });
-  if (!op) return original.apply(self, args);
+  const invoke = adapter.invoke;
+  if (!op) return invoke ? invoke(undefined, original, self, args) : original.apply(self, args);
   if (op.captureContent && adapter.captureInput) {
     safely('capturing GenAI input content', () => adapter.captureInput!(op, args[0]));
   }
 
   let result: unknown;
   try {
-    result = context.with(op.context, () => original.apply(self, args));
+    result = context.with(op.context, () => (invoke ? invoke(op, original, self, args) : original.apply(self, args)));
   } catch (error) {
     op.fail(error, errorTypeFor(adapter, error));
     throw error;

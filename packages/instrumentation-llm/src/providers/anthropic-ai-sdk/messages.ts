@@ -14,7 +14,7 @@ import { assignUsage } from '../../core/usage';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
 import { anthropicStart } from './client';
 import { inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
-import { coordinateSdkTracing, sdkSpanCarriesUsage } from './sdk-tracing';
+import { replacesSdkCallSpans, sdkSpanCarriesUsage, withTraceHeaders, withoutSdkCallSpan } from './sdk-tracing';
 import { noCounts, stateCounts, usageOf, type AnthropicCounts } from './usage';
 
 /** Per streamed call: the counts stated so far, and the content blocks when content capture is on. */
@@ -88,8 +88,16 @@ function parsedInput(block: Record<string, any>): Record<string, any> {
 export const messagesCreate: CallAdapter = {
   start(params, self) {
     const client = self?._client;
-    coordinateSdkTracing(client, self);
+    replacesSdkCallSpans(client);
     return anthropicStart(self, requestFacts(paramsOf(params)), !sdkSpanCarriesUsage(client));
+  },
+
+  invoke(op, original, self, args) {
+    const client = self?._client;
+    if (!replacesSdkCallSpans(client)) return original.apply(self, args);
+    const [params, options, ...rest] = args;
+    const traced = op ? withTraceHeaders(client, options, op.context) : options;
+    return withoutSdkCallSpan(client, () => original.call(self, params, traced, ...rest));
   },
 
   onResult(op, result) {
@@ -150,12 +158,14 @@ export const messagesCreate: CallAdapter = {
 
 /**
  * `messages.stream()`: the helper starts the SDK's own span before it calls `create()` (where the
- * call is metered), so the SDK's tracing is coordinated here first. Not metered itself.
+ * call is metered), so the SDK's span is kept from starting here too. Not metered itself.
  */
 export const messagesStreamHelper: CallAdapter = {
-  start(_params, self) {
-    coordinateSdkTracing(self?._client, self);
-    return undefined;
-  },
+  start: () => undefined,
   onResult() {},
+  invoke(_op, original, self, args) {
+    const client = self?._client;
+    if (!replacesSdkCallSpans(client)) return original.apply(self, args);
+    return withoutSdkCallSpan(client, () => original.apply(self, args));
+  },
 };

@@ -9,12 +9,13 @@
  * settles its options once, when the client is constructed):
  *
  * - The user did not configure the SDK's tracing (no `ANTHROPIC_OPEN_TELEMETRY*` variable, no
- *   `openTelemetry` option other than the defaults): the SDK's `anthropic.messages.create` span is
- *   folded into tokenpath's. The client's tracer hands the SDK, for that one span name, a
- *   non-recording span carrying the current span context instead of a new span: the SDK records
- *   nothing on it, and the trace context it sends with each attempt (and the parent of any HTTP
- *   client span) is tokenpath's span. The SDK's other spans (count_tokens, batches, files, the tool
- *   runner, …) are left as they are. Folding stops as soon as the instrumentation is disabled.
+ *   `openTelemetry` option other than the defaults): the SDK's span of a metered call is not started
+ *   at all. While `create()` (and the `stream()` helper, which starts the span before it calls
+ *   `create()`) runs its synchronous part, the client has no tracer, which is the SDK's own "spans
+ *   off" state: it then computes nothing for the call. The trace context the SDK would have sent is
+ *   sent as request headers by tokenpath instead, from tokenpath's span, unless the client's
+ *   `propagation` is off. The SDK's other spans (count_tokens, batches, files, …) are left as they
+ *   are, and everything is back as soon as the instrumentation is disabled.
  * - The user configured it (`ANTHROPIC_OPEN_TELEMETRY=true`, `openTelemetry: { tracerProvider }`,
  *   `{ traces: { contentMode: 'content' } }`, …): the SDK's span stays, as the user chose, and is
  *   the call's span with usage; tokenpath's span then leaves `gen_ai.usage.*` out (everything else
@@ -26,20 +27,8 @@
  * `{ traces: true }`) resolves to exactly what no option does. To keep the SDK's spans with such a
  * client, set `ANTHROPIC_OPEN_TELEMETRY=true`.
  */
-import {
-  INVALID_SPAN_CONTEXT,
-  ProxyTracerProvider,
-  context,
-  trace,
-  type Context,
-  type Span,
-  type SpanOptions,
-  type Tracer,
-} from '@opentelemetry/api';
-import { isWrapped } from '@opentelemetry/instrumentation';
-
-/** The SDK's span names of the calls tokenpath meters (the stream helpers start theirs under the same name). */
-const FOLDED_SPAN_NAMES: ReadonlySet<string> = new Set(['anthropic.messages.create']);
+import { ProxyTracerProvider, propagation, trace, type Context } from '@opentelemetry/api';
+import { instrumentationDiag } from '../../core/safe';
 
 /** The environment variables of the SDK's tracing; any of them set is the user's choice. */
 const SDK_TRACING_ENV = [
@@ -52,7 +41,7 @@ const SDK_TRACING_ENV = [
 /** `traces.maxContentBytes` of a client given no option (the SDK's default). */
 const SDK_DEFAULT_MAX_CONTENT_BYTES = 750_000;
 
-/** Marks the clients whose tracing was looked at: true when their call spans are folded. */
+/** Per client, decided on its first Messages call: true when the SDK's call spans are replaced. */
 const decided = new WeakMap<object, boolean>();
 
 /** Whether the user configured the SDK's tracing for `client` (variables, or a non-default option). */
@@ -68,46 +57,58 @@ function userConfiguredSdkTracing(client: any): boolean {
   );
 }
 
-/**
- * A tracer that gives the SDK, for the call spans tokenpath replaces, a non-recording span with
- * the current span context, while `messages` (the patched resource prototype) is instrumented.
- */
-function foldingTracer(tracer: Tracer, messages: { create?: unknown }): Tracer {
-  const fold = (name: string): boolean => FOLDED_SPAN_NAMES.has(name) && isWrapped(messages.create);
-  return {
-    startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
-      if (!fold(name)) return tracer.startSpan(name, options, ctx);
-      return trace.wrapSpanContext(trace.getSpanContext(ctx ?? context.active()) ?? INVALID_SPAN_CONTEXT);
-    },
-    startActiveSpan: function startActiveSpan(...args: unknown[]) {
-      return (tracer.startActiveSpan as (...a: unknown[]) => unknown).apply(tracer, args);
-    } as Tracer['startActiveSpan'],
-  };
+/** Whether tokenpath replaces the SDK's own span of the Messages calls of `client` (decided once). */
+export function replacesSdkCallSpans(client: any): boolean {
+  if (!client || typeof client !== 'object') return false;
+  let replaces = decided.get(client);
+  if (replaces === undefined) {
+    // No tracer: an SDK without tracing, or one whose spans are off (`openTelemetry: false`).
+    replaces = Boolean(client._tracer) && !userConfiguredSdkTracing(client);
+    decided.set(client, replaces);
+  }
+  return replaces;
 }
 
 /**
- * Looks at `client` once: folds its SDK call spans when the user did not configure them.
- * `resource` is the `Messages` instance the call came through (its prototype is the patched one).
+ * Runs `call` (the synchronous part of an SDK method) with the client's tracer taken away, so that
+ * the SDK starts no span for it; the tracer is back when `call` returns or throws.
  */
-export function coordinateSdkTracing(client: any, resource: object): void {
-  if (!client || typeof client !== 'object' || decided.has(client)) return;
+export function withoutSdkCallSpan<T>(client: any, call: () => T): T {
   const tracer = client._tracer;
-  // No tracer: an SDK without tracing, or one whose spans are off (`openTelemetry: false`).
-  if (!tracer || typeof tracer.startSpan !== 'function') return;
-  let fold = !userConfiguredSdkTracing(client);
-  if (fold) {
-    try {
-      client._tracer = foldingTracer(tracer, Object.getPrototypeOf(resource));
-    } catch {
-      fold = false; // a client that cannot be changed keeps its spans, which then carry the usage
-    }
+  client._tracer = undefined;
+  try {
+    return call();
+  } finally {
+    client._tracer = tracer;
   }
-  decided.set(client, fold);
+}
+
+/**
+ * The request options of a metered call with the trace context of `ctx` added as headers, as the
+ * SDK would have sent its own span's. Headers the caller set win; options whose headers are not a
+ * plain object (a Headers instance, a list) are left as they are.
+ */
+export function withTraceHeaders(client: any, options: unknown, ctx: Context): unknown {
+  if (client?.openTelemetry?.propagation === false) return options;
+  try {
+    const carrier: Record<string, string> = {};
+    propagation.inject(ctx, carrier);
+    if (Object.keys(carrier).length === 0) return options;
+    const o = (options ?? {}) as Record<string, any>;
+    const headers = o.headers;
+    if (headers != null && (typeof headers !== 'object' || Array.isArray(headers) || Object.getPrototypeOf(headers) !== Object.prototype)) {
+      return options;
+    }
+    return { ...o, headers: { ...carrier, ...headers } };
+  } catch (error) {
+    instrumentationDiag.debug('tokenpath: could not add trace headers to an Anthropic call', error);
+    return options;
+  }
 }
 
 /**
  * Whether the SDK's own span of a call on `client` carries the usage: its spans were kept (not
- * folded) and they go to a real tracer provider (the client's own, or a registered global one).
+ * replaced) and they go to a real tracer provider (the client's own, or a registered global one).
  */
 export function sdkSpanCarriesUsage(client: any): boolean {
   if (decided.get(client) !== false || !client._tracer) return false;

@@ -3,8 +3,8 @@
  * traces itself through the GLOBAL tracer provider, so this file registers the harness provider
  * globally, with the W3C propagator, as an app's NodeSDK does.
  *
- * Default (the user configured nothing): one span per call (tokenpath's), the SDK's call span is
- * folded into it, and the trace context the SDK sends is tokenpath's span.
+ * Default (the user configured nothing): one span per call (tokenpath's), the SDK starts no call span,
+ * and the trace context sent with the request is tokenpath's span.
  * User override (ANTHROPIC_OPEN_TELEMETRY / an `openTelemetry` option): the SDK's span stays, as a
  * child, and is the one span with usage; tokenpath's token metrics count the call once either way.
  */
@@ -65,6 +65,20 @@ describe('the default: the user configured nothing', () => {
     await newClient().messages.create({ model: MODEL, max_tokens: 50, messages });
     const [span] = await bed.h.spans();
     expect(bed.standIn.requests[0].headers.traceparent).toBe(traceparentOf(span));
+  });
+
+  it("sends tokenpath's span as the trace context of a stream() helper call, and keeps the caller's headers", async () => {
+    await newClient()
+      .messages.stream({ model: MODEL, max_tokens: 50, messages }, { headers: { 'x-app': 'kept' } })
+      .finalMessage();
+    const [span] = await bed.h.spans();
+    expect(bed.standIn.requests[0].headers.traceparent).toBe(traceparentOf(span));
+    expect(bed.standIn.requests[0].headers['x-app']).toBe('kept');
+  });
+
+  it("sends no trace context of its own when the client's propagation is off", async () => {
+    await newClient({ openTelemetry: { propagation: false } }).messages.create({ model: MODEL, max_tokens: 50, messages });
+    expect(bed.standIn.requests[0].headers.traceparent).toBeUndefined();
   });
 
   it("keeps the SDK's spans of calls that are not metered (count_tokens)", async () => {

@@ -1,7 +1,7 @@
 /**
  * The app sees exactly the same results, events, errors and helper output with and without the
  * instrumentation, with content capture on and with the SDK's own tracing active (a global tracer
- * provider and propagator are registered, so the folding of the SDK's spans is exercised too).
+ * provider and propagator are registered, so replacing the SDK's call spans is exercised too).
  */
 import { describe, expect, it } from 'vitest';
 import { plainAndInstrumented } from '../../support/helpers';

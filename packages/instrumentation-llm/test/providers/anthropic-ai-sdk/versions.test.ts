@@ -3,7 +3,7 @@
  * newest 0.x (installed by test/support/sdk-versions.mjs into the git-ignored test/.sdk/) and the repo's own 1.x
  * devDependency. Each copy is loaded through a require created inside its own folder AFTER the harness exists, so
  * the require hook patches that copy, as in an app (test/support/sdk-matrix.ts). Both copies trace themselves: a
- * global tracer provider is registered, so the folding of the SDK's own spans is checked on each.
+ * global tracer provider is registered, so replacing the SDK's own call spans is checked on each.
  *
  * CI must be able to install the 0.x version (npm registry access): run `node test/support/sdk-versions.mjs`
  * first, or let the suite do it; without the registry this suite fails with the installer's message.
@@ -31,7 +31,7 @@ const matrix = useSdkMatrix(bed, NAME);
 
 async function onlySpan(model = MODEL): Promise<ReadableSpan> {
   const spans = await bed.h.spans();
-  expect(spans.map((s) => s.name), 'exactly one span per call, the SDK’s own folded in').toEqual([`chat ${model}`]);
+  expect(spans.map((s) => s.name), 'exactly one span per call, the SDK’s own not started').toEqual([`chat ${model}`]);
   return spans[0];
 }
 
