@@ -14,7 +14,8 @@
  *   `create()`) runs its synchronous part, the client has no tracer, which is the SDK's own "spans
  *   off" state: it then computes nothing for the call. The trace context the SDK would have sent is
  *   sent as request headers by tokenpath instead, from tokenpath's span, unless the client's
- *   `propagation` is off. The SDK's other spans (count_tokens, batches, files, …) are left as they
+ *   `propagation` is off or the client signs its requests in a backend middleware (Bedrock, Vertex),
+ *   where the SDK, too, keeps trace headers out. The SDK's other spans (count_tokens, batches, files, …) are left as they
  *   are, and everything is back as soon as the instrumentation is disabled.
  * - The user configured it (`ANTHROPIC_OPEN_TELEMETRY=true`, `openTelemetry: { tracerProvider }`,
  *   `{ traces: { contentMode: 'content' } }`, …): the SDK's span stays, as the user chose, and is
@@ -83,13 +84,33 @@ export function withoutSdkCallSpan<T>(client: any, call: () => T): T {
   }
 }
 
+/** Per client: whether a backend middleware rewrites and signs its requests (Bedrock SigV4, Vertex). */
+const signing = new WeakMap<object, boolean>();
+
+/**
+ * The SDK keeps its own trace headers out of the backend middleware that signs a platform client's
+ * requests (AnthropicBedrock's SigV4); tokenpath adds none to such clients rather than have them signed.
+ */
+function signsRequests(client: any): boolean {
+  let signs = signing.get(client);
+  if (signs === undefined) {
+    try {
+      signs = typeof client.backendMiddleware === 'function' && client.backendMiddleware().length > 0;
+    } catch {
+      signs = true;
+    }
+    signing.set(client, signs);
+  }
+  return signs;
+}
+
 /**
  * The request options of a metered call with the trace context of `ctx` added as headers, as the
  * SDK would have sent its own span's. Headers the caller set win; options whose headers are not a
  * plain object (a Headers instance, a list) are left as they are.
  */
 export function withTraceHeaders(client: any, options: unknown, ctx: Context): unknown {
-  if (client?.openTelemetry?.propagation === false) return options;
+  if (client?.openTelemetry?.propagation === false || signsRequests(client)) return options;
   try {
     const carrier: Record<string, string> = {};
     propagation.inject(ctx, carrier);

@@ -81,6 +81,26 @@ describe('the default: the user configured nothing', () => {
     expect(bed.standIn.requests[0].headers.traceparent).toBeUndefined();
   });
 
+  it('adds no trace headers to a client that signs its requests (AnthropicBedrock), and still yields one span', async () => {
+    const { AnthropicBedrock } = bed.h.load('@anthropic-ai/bedrock-sdk');
+    const bedrock = new AnthropicBedrock({ awsRegion: 'us-east-1', baseURL: bed.standIn.url, skipAuth: true, maxRetries: 0 });
+    const message = {
+      id: 'msg_bdrk_01Headers',
+      type: 'message',
+      role: 'assistant',
+      model: MODEL,
+      content: [{ type: 'text', text: 'hi' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 2 },
+    };
+    bed.standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body: message } });
+    await bedrock.messages.create({ model: MODEL, max_tokens: 50, messages });
+    expect(bed.standIn.requests[0].headers.traceparent).toBeUndefined();
+    const spans = await bed.h.spans();
+    expect(spans.map((s) => [s.name, scopeOf(s)])).toEqual([[`chat ${MODEL}`, '@tokenpath/instrumentation-llm']]);
+  });
+
   it("keeps the SDK's spans of calls that are not metered (count_tokens)", async () => {
     await newClient().messages.countTokens({ model: MODEL, messages });
     const spans = await bed.h.spans();
