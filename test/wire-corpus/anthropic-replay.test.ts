@@ -22,6 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
 import { anthropicClient } from '../../packages/instrumentation-llm/test/providers/anthropic-ai-sdk/support';
 import {
+  STAINLESS_ERROR_CLASS,
   caseTest,
   corpusPresent,
   expectReplayed,
@@ -67,11 +68,7 @@ function expectedAttributes(c: WireCase): Expected {
 
 /** HTTP status → the class the Anthropic SDK throws (and the adapter reports as `error.type`). */
 const SDK_ERROR_CLASS: Record<number, string> = {
-  400: 'BadRequestError',
-  401: 'AuthenticationError',
-  403: 'PermissionDeniedError',
-  404: 'NotFoundError',
-  429: 'RateLimitError',
+  ...STAINLESS_ERROR_CLASS,
   529: 'OverloadedError',
 };
 

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttributeValue } from '@opentelemetry/api';
 import { openaiClient, useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
 import {
+  STAINLESS_ERROR_CLASS,
   caseTest,
   corpusPresent,
   expectReplayed,
@@ -160,13 +161,9 @@ function expectedAttributes(c: WireCase, failed: boolean, sawFirstChunk: boolean
 
 /** HTTP status → the class the openai SDK throws (and the adapter reports as `error.type`). */
 const SDK_ERROR_CLASS: Record<number, string> = {
-  400: 'BadRequestError',
-  401: 'AuthenticationError',
-  403: 'PermissionDeniedError',
-  404: 'NotFoundError',
+  ...STAINLESS_ERROR_CLASS,
   409: 'ConflictError',
   422: 'UnprocessableEntityError',
-  429: 'RateLimitError',
 };
 
 // ---- the suite ---------------------------------------------------------------------------------------------------

@@ -201,3 +201,15 @@ export async function expectReplayed(h: Harness, c: WireCase, outcome: { thrown:
   expectTokenPointsOfSpan(await h.points('gen_ai.client.token.usage'), span.attributes);
   return span;
 }
+
+/**
+ * HTTP status → the error class the Stainless SDKs (openai, @anthropic-ai/sdk) throw, and so the
+ * adapter's `error.type`; each SDK adds its own statuses. Any other status is their plain `APIError`.
+ */
+export const STAINLESS_ERROR_CLASS: Readonly<Record<number, string>> = {
+  400: 'BadRequestError',
+  401: 'AuthenticationError',
+  403: 'PermissionDeniedError',
+  404: 'NotFoundError',
+  429: 'RateLimitError',
+};

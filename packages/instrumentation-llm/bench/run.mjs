@@ -536,24 +536,23 @@ function timingTable(cmp, pick) {
   return mdTable(header, rows);
 }
 
-function noiseLine(cmp, pick) {
+/** Round-to-round spread of every config, then the paired overheads `paired(case)` states, per case. */
+function noiseLine(cmp, pick, pairedLabel = 'Paired overhead (median of per-round differences to otel)', paired = openaiPaired) {
   return (
     'Round-to-round spread (max−min)/median: ' +
     ['chat', 'stream']
       .map((kind) => `${kind} ` + cmp.configs.map((k) => `${k} ${fmt(pick(cmp.cases[kind]).spreadPct[k])}%`).join(', '))
       .join('; ') +
-    '. Paired overhead (median of per-round differences to otel): ' +
-    ['chat', 'stream']
-      .map(
-        (kind) =>
-          `${kind} ` +
-          Object.entries(pick(cmp.cases[kind]).pairedOverheadUs)
-            .map(([k, v]) => `${k} ${fmt(v)} µs`)
-            .join(', '),
-      )
-      .join('; ') +
+    `. ${pairedLabel}: ` +
+    ['chat', 'stream'].map((kind) => `${kind} ${paired(pick(cmp.cases[kind]))}`).join('; ') +
     '.'
   );
+}
+
+function openaiPaired(c) {
+  return Object.entries(c.pairedOverheadUs)
+    .map(([k, v]) => `${k} ${fmt(v)} µs`)
+    .join(', ');
 }
 
 /**
@@ -694,23 +693,10 @@ function anthropicTimingTable(cmp, v6, pick) {
 }
 
 function anthropicNoiseLine(cmp, pick) {
-  return (
-    'Round-to-round spread (max−min)/median: ' +
-    ['chat', 'stream']
-      .map((kind) => `${kind} ` + cmp.configs.map((k) => `${k} ${fmt(pick(cmp.cases[kind]).spreadPct[k])}%`).join(', '))
-      .join('; ') +
-    '. Paired (median of per-round differences): ' +
-    ['chat', 'stream']
-      .map((kind) => {
-        const c = pick(cmp.cases[kind]);
-        return (
-          `${kind} SDK tracing ${fmt(c.pairedOverBareUs.sdkTracing)} µs, tokenpath over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpath)} µs, ` +
-          (c.pairedOverBareUs.tokenpathSdkoff !== undefined ? `tokenpath-sdkoff over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpathSdkoff)} µs, ` : '') +
-          `tokenpath over otel ${fmt(c.pairedOverheadUs.tokenpath)} µs`
-        );
-      })
-      .join('; ') +
-    '.'
+  return noiseLine(cmp, pick, 'Paired (median of per-round differences)', (c) =>
+    `SDK tracing ${fmt(c.pairedOverBareUs.sdkTracing)} µs, tokenpath over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpath)} µs, ` +
+    (c.pairedOverBareUs.tokenpathSdkoff !== undefined ? `tokenpath-sdkoff over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpathSdkoff)} µs, ` : '') +
+    `tokenpath over otel ${fmt(c.pairedOverheadUs.tokenpath)} µs`,
   );
 }
 
