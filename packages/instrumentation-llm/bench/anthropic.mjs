@@ -15,17 +15,23 @@
  *                (the user's default situation with an OTel SDK and no GenAI instrumentation);
  *   otel-sdkoff  provider registered, the SDK's spans off (client option `openTelemetry: false`):
  *                the same "OTel SDK, nothing tracing the call" baseline as `otel` is for openai;
- *   tokenpath    provider registered, tokenpath's instrumentation: its span per call, the SDK's
- *                span folded into it (sdk-tracing.ts); nothing configured on the client.
+ *   tokenpath    provider registered, tokenpath's instrumentation, nothing configured on the client:
+ *                tokenpath's span per call, the SDK's own not started (sdk-tracing.ts), tokenpath's
+ *                trace context sent as the request's headers;
  *   tokenpath-sdkoff  (run.mjs --anthropic-split) tokenpath with the SDK's spans off
- *                (`openTelemetry: false`): tokenpath's own cost, without what the SDK's tracing
- *                still does for a folded span (its attributes, trace-context headers).
+ *                (`openTelemetry: false`), so also no trace-context headers;
+ *   openllmetry, openinference  a third-party instrumentation (peers.mjs), with the SDK's spans
+ *                off (`openTelemetry: false`) so that its span is the only one: its own cost;
+ *   floor-span   a hand-written span per call and nothing else (floor.mjs), the SDK's spans off: the
+ *                least any instrumentation that makes a span pays.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ANTHROPIC_PEERS } from './peers.mjs';
+import { installAnthropicFloorSpan } from './floor.mjs';
 import { ANTHROPIC_REQUEST, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS, anthropicMessageBytes, anthropicSseBytes } from './fixtures.mjs';
 
-export const ANTHROPIC_CONFIGS = ['sdk', 'otel', 'otel-sdkoff', 'tokenpath', 'tokenpath-sdkoff'];
+export const ANTHROPIC_CONFIGS = ['sdk', 'otel', 'otel-sdkoff', 'tokenpath', 'tokenpath-sdkoff', ...Object.keys(ANTHROPIC_PEERS), 'floor-span'];
 /** The span name the SDK gives its own call span. */
 export const SDK_SPAN_NAME = 'anthropic.messages.create';
 
@@ -39,12 +45,13 @@ export function setupAnthropic({ requireHere, repoRoot, config, instrumentation,
   const version = requireSdk('@anthropic-ai/sdk/version').VERSION;
   if (!version.startsWith(`${major}.`)) throw new Error(`expected @anthropic-ai/sdk ${major}.x from ${sdkRoot}, loaded ${version} (${sdkPath})`);
 
+  if (config === 'floor-span') installAnthropicFloorSpan(requireHere, Anthropic);
   const { isWrapped } = requireHere('@opentelemetry/instrumentation');
   const patched = isWrapped(Anthropic.Messages.prototype.create);
-  if (instrumentation && !patched) {
+  if ((instrumentation || config === 'floor-span') && !patched) {
     throw new Error(`${config}: Anthropic.Messages.prototype.create is NOT wrapped (@anthropic-ai/sdk ${version}); nothing would be measured`);
   }
-  if (!instrumentation && patched) throw new Error(`${config}: Anthropic.Messages.prototype.create is wrapped but no instrumentation should be active`);
+  if (!instrumentation && config !== 'floor-span' && patched) throw new Error(`${config}: Anthropic.Messages.prototype.create is wrapped but no instrumentation should be active`);
 
   const JSON_HEADERS = { 'content-type': 'application/json', 'request-id': 'req_bench' };
   const SSE_HEADERS = { 'content-type': 'text/event-stream', 'request-id': 'req_bench' };
@@ -71,12 +78,12 @@ export function setupAnthropic({ requireHere, repoRoot, config, instrumentation,
   };
 
   const clientOptions = { apiKey: 'sk-ant-bench-not-a-real-key', maxRetries: 0 };
-  const sdkOff = config.endsWith('-sdkoff');
+  const sdkOff = config.endsWith('-sdkoff') || config in ANTHROPIC_PEERS || config === 'floor-span';
   if (sdkOff) clientOptions.openTelemetry = false;
   const jsonClient = new Anthropic({ ...clientOptions, fetch: jsonFetch });
   const sseClient = new Anthropic({ ...clientOptions, fetch: sseFetch });
   // The SDK's own tracing, per client: a tracer (its spans on) or none (off). Under tokenpath the
-  // client's tracer is replaced on its first call by one that folds the call span (sdk-tracing.ts).
+  // client keeps its tracer, withheld only while a metered call starts (sdk-tracing.ts).
   const sdkTracer = jsonClient._tracer;
   const sdkTracing = sdkTracer ? (config === 'sdk' ? 'on (no provider: no-op)' : 'on') : 'off';
   if (sdkOff !== (sdkTracing === 'off')) {
@@ -128,7 +135,8 @@ export function setupAnthropic({ requireHere, repoRoot, config, instrumentation,
     }
     calls.chat++;
     calls.stream++;
-    if (sdkTracer && jsonClient._tracer !== sdkTracer) info.sdkTracing = 'folded by tokenpath';
+    // tokenpath withholds the client's tracer only while a call starts; it must be back afterwards.
+    if (jsonClient._tracer !== sdkTracer) throw new Error(`${config}: the client's tracer was left replaced after a call`);
     return sent;
   }
 

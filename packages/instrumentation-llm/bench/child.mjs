@@ -4,7 +4,7 @@
  *   BENCH_SDK    = openai (default) | anthropic (see anthropic.mjs)
  *   BENCH_CONFIG = sdk | otel | tokenpath | contrib | floor-ctx | floor-observe | floor-span | floor
  *                  (the floor-* configs: see floor.mjs); anthropic: sdk | otel | otel-sdkoff | tokenpath
- *                  | tokenpath-sdkoff
+ *                  | tokenpath-sdkoff | openllmetry | openinference (peers.mjs)
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
 import { installFloor } from './floor.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
+import { ANTHROPIC_PEERS } from './peers.mjs';
+import { sdkDir } from '../../../test/support/sdk-versions.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -100,11 +102,19 @@ if (CONFIG !== 'sdk') {
 // ---------------------------------------------------------------------------------------------
 let instrumentation;
 if (CONFIG === 'tokenpath' || (SDK === 'anthropic' && CONFIG === 'tokenpath-sdkoff')) {
-  const { LlmInstrumentation } = requireHere('@tokenpath/instrumentation-llm');
+  // BENCH_TOKENPATH_DIR: another build of the package (a copy of its folder with dist/), to time a
+  // change against the build before it in one run (its dependencies resolve from its own location).
+  const dir = process.env.BENCH_TOKENPATH_DIR;
+  const { LlmInstrumentation } = dir ? createRequire(path.join(dir, 'package.json'))(dir) : requireHere('@tokenpath/instrumentation-llm');
   instrumentation = new LlmInstrumentation();
 } else if (CONFIG === 'contrib' && SDK === 'openai') {
   const { OpenAIInstrumentation } = requireHere('@opentelemetry/instrumentation-openai');
   instrumentation = new OpenAIInstrumentation();
+} else if (SDK === 'anthropic' && CONFIG in ANTHROPIC_PEERS) {
+  // Installed by run.mjs (installSdkVersion) into its own folder, with its own dependencies.
+  const peer = ANTHROPIC_PEERS[CONFIG];
+  const requirePeer = createRequire(path.join(sdkDir(peer.package, peer.version), 'package.json'));
+  instrumentation = peer.create(requirePeer(peer.package));
 }
 if (instrumentation) {
   instrumentation.setTracerProvider(tracerProvider);

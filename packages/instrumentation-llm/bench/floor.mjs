@@ -131,3 +131,82 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
   Object.assign(create, { __original: original, __unwrap: () => (proto.create = original), __wrapped: true });
   proto.create = create;
 }
+
+/**
+ * The `floor-span` level for `@anthropic-ai/sdk` (`messages.create`): one CLIENT span with the
+ * usage, through `_thenUnwrap()` and, for a stream, a wrapped `iterator`; no metrics, no trace
+ * headers, nothing else. What any instrumentation that makes a span per call pays at least: the
+ * Anthropic comparison sets the peers' overheads against it.
+ */
+export function installAnthropicFloorSpan(requireHere, Anthropic) {
+  const { context, trace, SpanKind } = requireHere('@opentelemetry/api');
+  const tracer = trace.getTracer('bench-floor');
+  const proto = Anthropic.Messages.prototype;
+  const original = proto.create;
+  function create(params, options) {
+    const span = tracer.startSpan(`chat ${params.model}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'anthropic',
+        'gen_ai.request.model': params.model,
+        'gen_ai.request.max_tokens': params.max_tokens,
+        'server.address': 'api.anthropic.com',
+        'server.port': 443,
+      },
+    });
+    const promise = context.with(trace.setSpan(context.active(), span), () => original.call(this, params, options));
+    const end = (m, usage, reason) => {
+      span.setAttributes({
+        'gen_ai.response.id': m.id,
+        'gen_ai.response.model': m.model,
+        'gen_ai.response.finish_reasons': [reason],
+        'gen_ai.usage.input_tokens': usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens,
+        'gen_ai.usage.output_tokens': usage.output_tokens,
+        'gen_ai.usage.cache_read.input_tokens': usage.cache_read_input_tokens,
+        'gen_ai.usage.cache_creation.input_tokens': usage.cache_creation_input_tokens,
+      });
+      span.end();
+    };
+    if (!params.stream) {
+      return promise._thenUnwrap((m) => {
+        end(m, m.usage, m.stop_reason);
+        return m;
+      });
+    }
+    return promise._thenUnwrap((stream) => {
+      const iterator = stream.iterator;
+      stream.iterator = function () {
+        const source = iterator.call(this);
+        let message;
+        let usage;
+        let reason;
+        const onResult = (result) => {
+          if (result.done) {
+            end(message, usage, reason);
+            return result;
+          }
+          const e = result.value;
+          if (e.type === 'message_start') {
+            message = e.message;
+            usage = { ...e.message.usage };
+          } else if (e.type === 'message_delta') {
+            Object.assign(usage, e.usage);
+            reason = e.delta.stop_reason;
+          }
+          return result;
+        };
+        return {
+          next: () => source.next().then(onResult),
+          return: (v) => source.return(v),
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
+      };
+      return stream;
+    });
+  }
+  Object.assign(create, { __original: original, __unwrap: () => (proto.create = original), __wrapped: true });
+  proto.create = create;
+}

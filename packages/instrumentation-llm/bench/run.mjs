@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: per-call overhead and heap growth of @tokenpath/instrumentation-llm against the
  * uninstrumented SDK, the OpenTelemetry SDK alone, and @opentelemetry/instrumentation-openai; and
- * for @anthropic-ai/sdk (no contrib instrumentation exists) against the SDK's own tracing, which is
- * on by default once a tracer provider is registered (see ANTHROPIC below and bench/anthropic.mjs).
+ * for @anthropic-ai/sdk (no contrib instrumentation exists) against the instrumentations that do
+ * exist: the SDK's own tracing, on by default once a tracer provider is registered, and the
+ * third-party ones in bench/peers.mjs (see ANTHROPIC below and bench/anthropic.mjs).
  *
  * Every configuration runs in its own child process (bench/child.mjs, --expose-gc). The children
  * of one comparison stay alive together; each round is run as interleaved slices (a slice of every
@@ -19,10 +20,9 @@
  *
  * Environment overrides: BENCH_ROUNDS, BENCH_CHAT_N, BENCH_CHAT_WARMUP, BENCH_STREAM_N,
  * BENCH_STREAM_WARMUP, BENCH_MEMORY_N (openai); BENCH_ANTHROPIC_ROUNDS, BENCH_ANTHROPIC_CHAT_N,
- * BENCH_ANTHROPIC_STREAM_N (anthropic). --no-anthropic skips the Anthropic comparison;
- * --anthropic-only runs only that comparison (no openai, so no cross-SDK yardstick);
- * --anthropic-split adds `tokenpath-sdkoff` to it (tokenpath with the SDK's own spans off), which
- * splits tokenpath's overhead into its own and what the SDK's tracing still does for a folded span.
+ * BENCH_ANTHROPIC_STREAM_N (anthropic). --no-anthropic skips the Anthropic comparisons;
+ * --anthropic-only runs only those; --anthropic-split adds `tokenpath-sdkoff` to them (tokenpath
+ * with the SDK's own spans off, so without the trace-context headers tokenpath sends for it).
  * Profiles (--profile, or on a missed target) cover openai 6 only.
  */
 import { fork, execFileSync } from 'node:child_process';
@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { analyze, diff, toMarkdown, CONTRIB_CODE } from './profile.mjs';
 import { STREAM_CHUNKS, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS } from './fixtures.mjs';
 import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
+import { ANTHROPIC_PEERS, peersFor } from './peers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -71,29 +72,50 @@ const SETTINGS = {
 const CASE_LABEL = { chat: 'non-stream chat', stream: `stream (${STREAM_CHUNKS} chunks + usage)` };
 
 /**
- * @anthropic-ai/sdk 1.x (repo root): fewer and shorter rounds than openai, to keep `npm run bench`
+ * @anthropic-ai/sdk, two comparisons: 1.x (repo root) and 0.x (the tests' copy), since OpenLLMetry's
+ * instrumentation supports only 0.x. Fewer and shorter rounds than openai, to keep `npm run bench`
  * within a few minutes on 2 cores. Configs (bench/anthropic.mjs): sdk, otel (the SDK's own spans on,
- * its default: the user's situation with an OTel SDK and no tokenpath), otel-sdkoff (the SDK's spans
- * off: the bare OTel SDK, as `otel` is for openai), tokenpath (the SDK's span folded into ours).
+ * its default), otel-sdkoff (the SDK's spans off: the bare OTel SDK, as `otel` is for openai),
+ * tokenpath, the peers that support the major (bench/peers.mjs), and on 0.x floor-span (a span per
+ * call and nothing else, floor.mjs). The references the target is checked against: the SDK's own
+ * tracing (otel) and each peer, all as overhead over otel-sdkoff.
  */
 const ANTHROPIC = {
-  rounds: int('BENCH_ANTHROPIC_ROUNDS', 3),
-  chat: { warmup: quick ? 500 : 6000, n: int('BENCH_ANTHROPIC_CHAT_N', quick ? 2000 : 6000), slices: quick ? 2 : 8 },
+  rounds: int('BENCH_ANTHROPIC_ROUNDS', quick ? 3 : 5),
+  // Warm-up: with 6,000 calls the configs' medians still moved by 10-20 µs between runs (tiering
+  // still under way); 10,000 settles them.
+  chat: { warmup: quick ? 500 : 10000, n: int('BENCH_ANTHROPIC_CHAT_N', quick ? 2000 : 6000), slices: quick ? 2 : 8 },
   // A stream costs well under 1 ms with this SDK (openai 6: ~3 ms): more of them.
   stream: { warmup: quick ? 50 : 200, n: int('BENCH_ANTHROPIC_STREAM_N', quick ? 100 : 300), slices: quick ? 2 : 8 },
   // Informational only: after so few calls V8 still flushes bytecode now and then (MB drops), so
   // the windows are no verdict (the openai comparisons give the heap verdict).
   memory: { windows: quick ? 2 : 3, calls: quick ? 2000 : 5000 },
-  configs: ['sdk', 'otel', 'otel-sdkoff', 'tokenpath', ...(args.has('--anthropic-split') ? ['tokenpath-sdkoff'] : [])],
+  configsFor: (major) => [
+    'sdk',
+    'otel',
+    'otel-sdkoff',
+    'tokenpath',
+    ...(args.has('--anthropic-split') ? ['tokenpath-sdkoff'] : []),
+    ...peersFor(major),
+    ...(major === '0' ? ['floor-span'] : []),
+  ],
 };
+/** The majors compared: 1.x from the repo root, 0.x from the tests' copy. */
+const ANTHROPIC_MAJORS = ['1', '0'];
 const ANTHROPIC_CASE_LABEL = {
   chat: 'non-stream messages.create',
   stream: `stream (${ANTHROPIC_STREAM_DELTAS} deltas, ${ANTHROPIC_STREAM_EVENTS} events)`,
 };
 const SDK_SPAN_NAME = 'anthropic.messages.create';
+/** What tokenpath's Anthropic overhead is checked against: the SDK's own tracing (`otel`), then each peer. */
+const anthropicReferences = (configs) => configs.filter((k) => k === 'otel' || k in ANTHROPIC_PEERS);
+const REFERENCE_LABEL = { otel: "the SDK's own tracing", openllmetry: 'OpenLLMetry', openinference: 'OpenInference' };
 
-// contrib supports openai <7: the bench uses the tests' copy of openai 6 (installed on first use).
+// contrib supports openai <7: the bench uses the tests' copy of openai 6; OpenLLMetry supports
+// @anthropic-ai/sdk 0.x only: the tests' copy of 0.x. Those and the peers are installed on first use.
 await installSdkVersion('openai', SDK_VERSIONS.openai.find((v) => v.startsWith('6.')), { log: console.log });
+await installSdkVersion('@anthropic-ai/sdk', SDK_VERSIONS['@anthropic-ai/sdk'].find((v) => v.startsWith('0.')), { log: console.log });
+for (const peer of Object.values(ANTHROPIC_PEERS)) await installSdkVersion(peer.package, peer.version, { log: console.log });
 
 // ---------------------------------------------------------------------------------------------
 // Children
@@ -103,17 +125,18 @@ process.on('exit', () => {
   for (const c of live) c.kill();
 });
 
-/** `target`: an openai major ('6', '7'), or 'anthropic' (@anthropic-ai/sdk 1.x from the repo root). */
+/** `target`: an openai major ('6', '7'), or 'anthropic@<major>' (@anthropic-ai/sdk 1.x or 0.x, see ANTHROPIC_MAJORS). */
 function spawnChild(config, target, extraExecArgv = []) {
   const openai = target;
-  const sdkEnv = target === 'anthropic' ? { BENCH_SDK: 'anthropic', BENCH_ANTHROPIC: '1' } : { BENCH_SDK: 'openai', BENCH_OPENAI: openai };
+  const anthropicMajor = target.startsWith('anthropic@') ? target.slice('anthropic@'.length) : undefined;
+  const sdkEnv = anthropicMajor ? { BENCH_SDK: 'anthropic', BENCH_ANTHROPIC: anthropicMajor } : { BENCH_SDK: 'openai', BENCH_OPENAI: openai };
   const child = fork(childPath, [], {
     execPath: process.execPath,
     execArgv: ['--expose-gc', ...extraExecArgv],
     env: { ...process.env, ...sdkEnv, BENCH_CONFIG: config, OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const label = target === 'anthropic' ? `[${config}/anthropic]` : `[${config}/openai${openai}]`;
+  const label = anthropicMajor ? `[${config}/${target}]` : `[${config}/openai${openai}]`;
   live.add(child);
   let nextId = 0;
   const pending = new Map();
@@ -169,9 +192,11 @@ const r3 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Mat
  * calls, warm-ups, rounds and heap windows), and whose trace context the SDK sent.
  *   otel         one SDK span `anthropic.messages.create` per call, with usage; no GenAI metrics;
  *   otel-sdkoff  no span;
- *   tokenpath    one tokenpath span per call, with usage, and no SDK span (folded); the token-usage
- *                / duration histograms count 2× / 1× the calls; the SDK sent tokenpath's span
+ *   tokenpath    one tokenpath span per call, with usage, and no SDK span; the token-usage /
+ *                duration histograms count 2× / 1× the calls; the SDK sent tokenpath's span
  *                context with the request;
+ *   a peer, floor-span  one span per call with the usage (in the peer's own attribute names), no
+ *                SDK span;
  *   sdk          nothing registered: nothing to check but that the SDK sent no trace context.
  */
 function verifyAnthropic(c, v, kind, calls, spans, totalCalls) {
@@ -214,6 +239,13 @@ function verifyAnthropic(c, v, kind, calls, spans, totalCalls) {
       problems.push(`the SDK did not send tokenpath's span context (sent ${p.streamTraceparent}, span ${p.lastSpanId})`);
     }
     if (config === 'tokenpath-sdkoff' && (p.chatTraceparent || p.streamTraceparent)) problems.push('the SDK sent a trace context with its spans off');
+  } else if (config in ANTHROPIC_PEERS || config === 'floor-span') {
+    if (!info.patched) problems.push('Messages.prototype.create not patched');
+    if (v.spansExported !== totalCalls) problems.push(`${v.spansExported} spans exported for ${totalCalls} calls so far (expected ${totalCalls})`);
+    if (sdkSpans !== 0) problems.push(`${sdkSpans} SDK spans exported with the SDK's spans off`);
+    if (!v.lastSpan?.ended) problems.push('last exported span not ended');
+    const [input, output] = config === 'floor-span' ? [attrs['gen_ai.usage.input_tokens'], attrs['gen_ai.usage.output_tokens']] : ANTHROPIC_PEERS[config].usage(attrs);
+    if (input !== 24 || output !== expectOut) problems.push(`last span usage ${input}/${output}, expected 24/${expectOut}`);
   }
   return {
     calls,
@@ -232,7 +264,7 @@ function verifyAnthropic(c, v, kind, calls, spans, totalCalls) {
 // One comparison: the given configs against one `openai` major, or against 'anthropic'.
 // ---------------------------------------------------------------------------------------------
 async function compare(target, configs) {
-  const anthropic = target === 'anthropic';
+  const anthropic = target.startsWith('anthropic@');
   const S = anthropic ? ANTHROPIC : SETTINGS;
   const t0 = Date.now();
   const children = [];
@@ -388,18 +420,21 @@ async function compare(target, configs) {
         o.pairedOverheadUs[k] = r3(paired(k));
       }
       if (anthropic) {
-        // Over the bare OTel SDK (otel-sdkoff): what the SDK's own tracing costs, and tokenpath.
+        // Over the bare OTel SDK (otel-sdkoff): what each instrumentation costs. `otel` is the
+        // SDK's own tracing; the references are it and the peers.
         const bare = (k) => med[k] - med['otel-sdkoff'];
         const pairedBare = (k) => median(rounds[k].map((v, i) => v - rounds['otel-sdkoff'][i]));
-        o.overBareUs = { sdkTracing: r3(bare('otel')), tokenpath: r3(bare('tokenpath')) };
-        o.pairedOverBareUs = { sdkTracing: r3(pairedBare('otel')), tokenpath: r3(pairedBare('tokenpath')) };
-        if (configs.includes('tokenpath-sdkoff')) {
-          o.overBareUs.tokenpathSdkoff = r3(bare('tokenpath-sdkoff'));
-          o.pairedOverBareUs.tokenpathSdkoff = r3(pairedBare('tokenpath-sdkoff'));
+        const measured = configs.filter((k) => k !== 'sdk' && k !== 'otel-sdkoff');
+        o.overBareUs = Object.fromEntries(measured.map((k) => [k, r3(bare(k))]));
+        o.pairedOverBareUs = Object.fromEntries(measured.map((k) => [k, r3(pairedBare(k))]));
+        o.targets = {};
+        for (const ref of anthropicReferences(configs)) {
+          const ratio = bare('tokenpath') / bare(ref);
+          o.targets[ref] = {
+            ratio: bare(ref) > 0 ? r3(ratio) : null,
+            pass: bare(ref) > 0 && bare('tokenpath') >= 0 ? ratio <= SETTINGS.targetRatio : null,
+          };
         }
-        const ratio = bare('tokenpath') / bare('otel');
-        o.ratio = bare('otel') > 0 ? r3(ratio) : null;
-        o.pass = bare('otel') > 0 && bare('tokenpath') >= 0 ? ratio <= SETTINGS.targetRatio : null;
       }
       if (configs.includes('contrib')) {
         const ratio = over('tokenpath') / over('contrib');
@@ -415,7 +450,7 @@ async function compare(target, configs) {
       slicesPerRound: slices,
       warmup,
       target: anthropic
-        ? `tokenpath overhead ≤ ${SETTINGS.targetRatio} × the SDK's own tracing overhead, both over otel-sdkoff`
+        ? `tokenpath overhead ≤ ${SETTINGS.targetRatio} × the overhead of each instrumentation that exists for this SDK, all over otel-sdkoff`
         : `tokenpath overhead ≤ ${SETTINGS.targetRatio} × contrib overhead`,
       ...stats(wall),
       cpu: stats(cpu),
@@ -656,62 +691,44 @@ function comparisonMarkdown(cmp) {
   return lines.join('\n');
 }
 
-/** Anthropic: one timing table (wall-clock or CPU, through `pick`), with `v6` (openai 6, same run) as a yardstick. */
-function anthropicTimingTable(cmp, v6, pick) {
+/** Anthropic: one timing table (wall-clock or CPU, through `pick`): medians, overheads over otel-sdkoff, tokenpath's ratio to each reference. */
+function anthropicTimingTable(cmp, pick) {
+  const measured = cmp.configs.filter((k) => k !== 'sdk' && k !== 'otel-sdkoff');
+  const refs = anthropicReferences(cmp.configs);
   const header = [
     'case',
     ...cmp.configs.map((k) => `${k} µs`),
-    "SDK's own tracing (otel − otel-sdkoff) µs",
-    'tokenpath over otel-sdkoff µs',
-    'tokenpath / SDK tracing',
+    ...measured.map((k) => (k === 'otel' ? "SDK's own tracing (otel) over otel-sdkoff µs" : `${k} over otel-sdkoff µs`)),
+    ...refs.map((k) => `tokenpath / ${k === 'otel' ? 'SDK tracing' : k}`),
     'tokenpath over otel µs',
   ];
-  const split = cmp.configs.includes('tokenpath-sdkoff');
-  if (split) header.push('tokenpath-sdkoff over otel-sdkoff µs');
-  if (v6) header.push('openai 6 contrib over otel µs', 'tokenpath / openai-6 contrib');
-  header.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => `${k}/sdk`));
   const rows = [];
   for (const kind of ['chat', 'stream']) {
     const c = pick(cmp.cases[kind]);
-    const row = [
+    rows.push([
       ANTHROPIC_CASE_LABEL[kind],
       ...cmp.configs.map((k) => fmt(c.medianUs[k])),
-      fmt(c.overBareUs.sdkTracing),
-      fmt(c.overBareUs.tokenpath),
-      fmt(c.ratio, 2),
+      ...measured.map((k) => fmt(c.overBareUs[k])),
+      ...refs.map((k) => fmt(c.targets[k].ratio, 2)),
       fmt(c.overheadUs.tokenpath),
-    ];
-    if (split) row.push(fmt(c.overBareUs.tokenpathSdkoff));
-    if (v6) {
-      const y = pick(v6.cases[kind]);
-      row.push(fmt(y.overheadUs.contrib), fmt(y.overheadUs.contrib > 0 ? c.overBareUs.tokenpath / y.overheadUs.contrib : null, 2));
-    }
-    row.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => fmt(c.ratioToSdk[k], 3)));
-    rows.push(row);
+    ]);
   }
   return mdTable(header, rows);
 }
 
 function anthropicNoiseLine(cmp, pick) {
-  return noiseLine(cmp, pick, 'Paired (median of per-round differences)', (c) =>
-    `SDK tracing ${fmt(c.pairedOverBareUs.sdkTracing)} µs, tokenpath over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpath)} µs, ` +
-    (c.pairedOverBareUs.tokenpathSdkoff !== undefined ? `tokenpath-sdkoff over otel-sdkoff ${fmt(c.pairedOverBareUs.tokenpathSdkoff)} µs, ` : '') +
-    `tokenpath over otel ${fmt(c.pairedOverheadUs.tokenpath)} µs`,
+  return noiseLine(cmp, pick, 'Paired over otel-sdkoff (median of per-round differences)', (c) =>
+    Object.entries(c.pairedOverBareUs)
+      .map(([k, v]) => `${k} ${fmt(v)} µs`)
+      .join(', '),
   );
 }
 
-/** The yardstick verdict: tokenpath's Anthropic overhead over otel-sdkoff against contrib's openai 6 overhead over otel. */
-function yardstick(cmp, v6, kind, pick) {
-  if (!v6) return { ratio: null, pass: null };
-  const tp = pick(cmp.cases[kind]).overBareUs.tokenpath;
-  const contrib = pick(v6.cases[kind]).overheadUs.contrib;
-  const ratio = contrib > 0 ? tp / contrib : null;
-  return { ratio: r3(ratio), pass: contrib > 0 && tp >= 0 ? ratio <= SETTINGS.targetRatio : null };
-}
-
-function anthropicMarkdown(cmp, v6) {
+function anthropicMarkdown(cmp) {
   const lines = [];
   const s = { ...SETTINGS, ...ANTHROPIC };
+  const refs = anthropicReferences(cmp.configs);
+  const peers = cmp.configs.filter((k) => k in ANTHROPIC_PEERS);
   lines.push(`## @anthropic-ai/sdk ${cmp.version}`, '');
   lines.push(
     `Warm-up ${s.chat.warmup.toLocaleString('en')} calls / ${s.stream.warmup} streams, then ${s.rounds} rounds of ${s.chat.n.toLocaleString('en')} non-stream calls / ${s.stream.n} streams ` +
@@ -720,40 +737,53 @@ function anthropicMarkdown(cmp, v6) {
       `The SDK traces itself: with a tracer provider registered it makes a CLIENT span \`${SDK_SPAN_NAME}\` with usage per call, on by default.`,
     '',
     `- \`sdk\`: no provider registered: the SDK's tracer is the API's no-op one and its span neither records nor propagates (the SDK's tracing code still runs).`,
-    `- \`otel\`: provider registered, the SDK's own tracing **on, its default**: one SDK span per call. This is the user's default situation without tokenpath, the fair baseline.`,
-    `- \`otel-sdkoff\`: the same, with the SDK's spans off (client option \`openTelemetry: false\`): the bare OTel SDK, as \`otel\` is for openai.`,
-    `- \`tokenpath\`: provider registered, tokenpath's instrumentation, nothing configured on the client: tokenpath's span per call; the SDK's span is folded into it (the SDK gets a non-recording span carrying tokenpath's context, which it propagates).`,
+    `- \`otel\`: provider registered, the SDK's own tracing **on, its default**: one SDK span per call, and its trace context sent with the request.`,
+    `- \`otel-sdkoff\`: the same, with the SDK's spans off (client option \`openTelemetry: false\`): the bare OTel SDK, as \`otel\` is for openai. Every overhead below is over this.`,
+    `- \`tokenpath\`: provider registered, tokenpath's instrumentation, nothing configured on the client: tokenpath's span and metrics per call, the SDK's own span not started, tokenpath's trace context sent as the request's headers.`,
     ...(cmp.configs.includes('tokenpath-sdkoff')
-      ? [
-          `- \`tokenpath-sdkoff\` (--anthropic-split): tokenpath with the SDK's spans off (\`openTelemetry: false\`): tokenpath's own cost, without what the SDK's tracing still does for a folded span (building its attributes, trace-context headers).`,
-        ]
+      ? [`- \`tokenpath-sdkoff\` (--anthropic-split): tokenpath with the SDK's spans off (\`openTelemetry: false\`), which also sends no trace-context headers.`]
+      : []),
+    ...peers.map(
+      (k) =>
+        `- \`${k}\`: ${ANTHROPIC_PEERS[k].package} ${ANTHROPIC_PEERS[k].version} with content capture off (its default is on; tokenpath's is off) and the SDK's spans off, so that its span is the only one. It records no metrics and sends no trace headers.`,
+    ),
+    ...(cmp.configs.includes('floor-span')
+      ? [`- \`floor-span\`: a hand-written wrapper making one span per call with the usage and nothing else (bench/floor.mjs), the SDK's spans off: the least any instrumentation that makes a span through the OTel SDK pays.`]
       : []),
     '',
-    `There is no contrib instrumentation for Anthropic. What is compared: (1) the target, as for openai: tokenpath's overhead over the bare OTel SDK (otel-sdkoff) against the overhead of the ` +
-      `instrumentation that exists for this SDK, its own tracing (otel − otel-sdkoff), same run, same process layout; note that the SDK's span records no metrics while tokenpath also records the token-usage and duration histograms; ` +
-      `(2) a cross-SDK yardstick: the same tokenpath overhead against contrib's openai 6 overhead over otel in this run (different SDK, same 24-in / 5-out response and a ${ANTHROPIC_STREAM_EVENTS}-event vs ${STREAM_CHUNKS + 1}-chunk stream); ` +
-      `(3) "tokenpath over otel" is what adding tokenpath costs a user whose SDK already traces itself (tokenpath's span and metrics replace the SDK's span).`,
+    `There is no contrib instrumentation for Anthropic. The target, as for openai: tokenpath's overhead at most ${SETTINGS.targetRatio} × the overhead of ` +
+      `the instrumentations that exist for this SDK, each measured over otel-sdkoff in the same run: ${refs.map((k) => REFERENCE_LABEL[k]).join(', ')}. ` +
+      `tokenpath records the token-usage and duration histograms on top of its span; none of them records metrics. ` +
+      `"tokenpath over otel" is what adding tokenpath costs a user whose SDK already traces itself.`,
     '',
     `Wall-clock µs per call, median of ${s.rounds} rounds:`,
     '',
   );
-  lines.push(anthropicTimingTable(cmp, v6, (c) => c), '', anthropicNoiseLine(cmp, (c) => c), '');
+  lines.push(anthropicTimingTable(cmp, (c) => c), '', anthropicNoiseLine(cmp, (c) => c), '');
   lines.push(`Process CPU µs per call (user+system, all threads), median of ${s.rounds} rounds:`, '');
-  lines.push(anthropicTimingTable(cmp, v6, (c) => c.cpu), '', anthropicNoiseLine(cmp, (c) => c.cpu), '');
+  lines.push(anthropicTimingTable(cmp, (c) => c.cpu), '', anthropicNoiseLine(cmp, (c) => c.cpu), '');
   for (const kind of ['chat', 'stream']) {
     const c = cmp.cases[kind];
-    lines.push(
-      `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ratio ${fmt(c.ratio, 2)}; CPU-time ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
-    );
-    if (v6) {
-      const w = yardstick(cmp, v6, kind, (x) => x);
-      const cpu = yardstick(cmp, v6, kind, (x) => x.cpu);
+    for (const ref of refs) {
+      const w = c.targets[ref];
+      const cpu = c.cpu.targets[ref];
       lines.push(
-        `- ${c.label}, yardstick: tokenpath overhead over otel-sdkoff ≤ ${SETTINGS.targetRatio} × contrib's openai 6 ${CASE_LABEL[kind]} overhead over otel: ` +
+        `- ${c.label}: tokenpath overhead ≤ ${SETTINGS.targetRatio} × ${REFERENCE_LABEL[ref]}'s (${ref}), both over otel-sdkoff: ` +
           `**${verdict(w.pass)}** (wall-clock ratio ${fmt(w.ratio, 2)}; CPU-time ratio ${fmt(cpu.ratio, 2)}: ${verdict(cpu.pass)})`,
       );
     }
+    if (cmp.configs.includes('floor-span')) {
+      for (const peer of peers) {
+        const floor = c.overBareUs['floor-span'];
+        const theirs = c.overBareUs[peer];
+        lines.push(
+          `- ${c.label}: floor-span (a span per call, nothing else) costs ${fmt(floor)} µs over otel-sdkoff = ${fmt(theirs > 0 ? floor / theirs : null, 2)} × ${peer}'s ${fmt(theirs)} µs` +
+            (theirs > 0 && floor > SETTINGS.targetRatio * theirs ? `: above ${SETTINGS.targetRatio} × ${peer}'s, so no instrumentation that makes a span meets the target against it` : ''),
+        );
+      }
+    }
   }
+  lines.push('');
   lines.push(...heapLines(cmp, s, true));
   const bad = [];
   for (const kind of ['chat', 'stream']) {
@@ -775,8 +805,8 @@ function anthropicMarkdown(cmp, v6) {
   const tp = cmp.children.tokenpath.propagation ?? {};
   lines.push(
     bad.length === 0
-      ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span (otel: the SDK's \`${SDK_SPAN_NAME}\`; tokenpath: \`${cmp.verification.stream.tokenpath.lastSpan?.name}\`) ` +
-          `carries the expected usage (24 in, 5 or ${ANTHROPIC_STREAM_DELTAS} out); tokenpath's token-usage / duration histogram counts equal 2× / 1× the calls, otel records none; ` +
+      ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span of every config that makes spans ` +
+          `carries the expected usage (24 in, 5 or ${ANTHROPIC_STREAM_DELTAS} out; the peers in their own attribute names); tokenpath's token-usage / duration histogram counts equal 2× / 1× the calls; ` +
           `the sanity stream request carried the last span's context (otel: the SDK's span; tokenpath: tokenpath's span, traceparent ${tp.streamTraceparent}); sdk and otel-sdkoff sent none.`
       : `Verification FAILED: ${bad.join(' | ')}`,
     '',
@@ -835,11 +865,15 @@ async function main() {
     v7 = await compare('7', ['sdk', 'otel', 'tokenpath']);
     console.log(`  done in ${v7.seconds} s`);
   }
-  let anthropic;
+  const anthropic = [];
   if (!args.has('--no-anthropic') || !openaiToo) {
-    console.log(`@anthropic-ai/sdk (repo root): ${ANTHROPIC.configs.join(', ')} ...`);
-    anthropic = await compare('anthropic', ANTHROPIC.configs);
-    console.log(`  done in ${anthropic.seconds} s`);
+    for (const major of ANTHROPIC_MAJORS) {
+      const configs = ANTHROPIC.configsFor(major);
+      console.log(`@anthropic-ai/sdk ${major}.x: ${configs.join(', ')} ...`);
+      const cmp = await compare(`anthropic@${major}`, configs);
+      anthropic.push(cmp);
+      console.log(`  done in ${cmp.seconds} s`);
+    }
   }
 
   const failing = openaiToo ? ['chat', 'stream'].filter((k) => v6.cases[k].pass !== true) : [];
@@ -869,7 +903,7 @@ async function main() {
       `Overhead = median(config) − median(otel).`,
     '',
     ...(openaiToo ? [comparisonMarkdown(v6), comparisonMarkdown(v7)] : []),
-    ...(anthropic ? [anthropicMarkdown(anthropic, v6)] : []),
+    ...anthropic.map(anthropicMarkdown),
     ...(profiles.length
       ? [
           `## Profiles (${args.has('--profile') ? '--profile' : 'tokenpath missed the target'}; openai 6, --cpu-prof --cpu-prof-interval=50, children interleaved as above)`,
@@ -893,20 +927,23 @@ async function main() {
             heapFlat: v6.heap.tokenpath.flat && v7.heap.tokenpath.flat ? 'PASS' : 'FAIL',
           }
         : {}),
-      ...(anthropic
+      ...(anthropic.length
         ? {
-            anthropic: {
-              target: anthropic.cases.chat.target,
-              chat: verdict(anthropic.cases.chat.pass),
-              stream: verdict(anthropic.cases.stream.pass),
-              yardstickVsOpenai6Contrib: v6
-                ? {
-                    chat: verdict(yardstick(anthropic, v6, 'chat', (x) => x).pass),
-                    stream: verdict(yardstick(anthropic, v6, 'stream', (x) => x).pass),
-                  }
-                : undefined,
-              heap: `informational (median ${anthropic.heap.tokenpath.medianWindowKBPer1000} KB/1,000 calls), no verdict`,
-            },
+            anthropic: Object.fromEntries(
+              anthropic.map((cmp) => [
+                cmp.version,
+                {
+                  target: cmp.cases.chat.target,
+                  ...Object.fromEntries(
+                    ['chat', 'stream'].map((kind) => [
+                      kind,
+                      Object.fromEntries(Object.entries(cmp.cases[kind].targets).map(([ref, t]) => [ref, verdict(t.pass)])),
+                    ]),
+                  ),
+                  heap: `informational (median ${cmp.heap.tokenpath.medianWindowKBPer1000} KB/1,000 calls), no verdict`,
+                },
+              ]),
+            ),
           }
         : {}),
     },
@@ -917,7 +954,7 @@ async function main() {
   console.log('\n' + md);
   console.log(`results: ${path.relative(process.cwd(), path.join(resultsDir, `${outName}.json`))} and ${outName}.md`);
 
-  const verifiedOk = [v6, v7, anthropic].filter(Boolean).every((cmp) =>
+  const verifiedOk = [v6, v7, ...anthropic].filter(Boolean).every((cmp) =>
     ['chat', 'stream'].every((kind) => Object.values(cmp.verification[kind]).every((v) => v.ok)),
   );
   if (!verifiedOk) {
