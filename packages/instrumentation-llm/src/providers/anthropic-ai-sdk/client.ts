@@ -36,10 +36,22 @@ export function anthropicStart(self: any, request: RequestFacts, spanUsage: bool
   };
 }
 
+/** Per client, its provider and the base URL it was read for: read once, not on every call. */
+const providers = new WeakMap<object, { readonly baseURL: unknown; readonly provider: string }>();
+
 function providerOf(client: any, endpoint: Endpoint): string {
-  const declared = stringOf(client?._genAIProviderName);
+  if (client === null || typeof client !== 'object') return endpoint.provider ?? GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC;
+  const known = providers.get(client);
+  if (known !== undefined && known.baseURL === client.baseURL) return known.provider;
+  const provider = readProvider(client, endpoint);
+  providers.set(client, { baseURL: client.baseURL, provider });
+  return provider;
+}
+
+function readProvider(client: any, endpoint: Endpoint): string {
+  const declared = stringOf(client._genAIProviderName);
   if (declared !== undefined && declared !== GEN_AI_PROVIDER_NAME_VALUE_ANTHROPIC) return declared;
-  for (let proto = Object.getPrototypeOf(client ?? {}); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (let proto = Object.getPrototypeOf(client); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     const name = proto.constructor?.name;
     const platform = typeof name === 'string' ? PLATFORM_CLASSES.find(([prefix]) => name.startsWith(prefix)) : undefined;
     if (platform) return platform[1];
