@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Installs the SDK versions the instrumentation claims to support next to the repo's own copy, one folder per major:
+// Installs the SDK versions the instrumentation claims to support next to the repo's own copy, one folder per major
+// (per 0.minor for a 0.x version, where semver lets every minor break):
 //
 //   test/.sdk/<name>@<major>/node_modules/<name>        (test/.sdk/ is git-ignored)
+//   test/.sdk/<name>@0.<minor>/node_modules/<name>
 //
 // so a test can load each copy through a require created inside its folder. A folder that already holds the wanted
 // version is left alone (no network). Plain Node ESM, `node:` built-ins only; npm does the installing.
@@ -12,7 +14,10 @@
 //   import { installSdkVersions } from '../support/sdk-versions.mjs';
 //   const installed = await installSdkVersions();       // [{ name, version, major, dir, packageDir, status }]
 //
-// The repo's devDependency covers the newest major (openai 7.x); these are the older majors of `openai >=4.0.0 <8`.
+// The repo's devDependency covers the newest major (openai 7.x); these are the older majors of `openai >=4.0.0 <8`,
+// and points across @anthropic-ai/sdk's long 0.x line (`>=0.11.0 <2`): the first with a Messages API (0.11, beta
+// only), the first GA-messages layout (0.20), the last before the 0.5x rewrite (0.39), the rewritten core (0.71)
+// and the newest 0.x.
 
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -24,22 +29,23 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Root of the per-version installs. */
 export const SDK_ROOT = path.join(repoRoot, 'test', '.sdk');
 
-/** Versions to test besides the repo's own copy: the newest release of every older supported major. */
+/** Versions to test besides the repo's own copy: the newest release of every older supported major (the newest 0.x last). */
 export const SDK_VERSIONS = {
   openai: ['4.104.0', '5.23.2', '6.49.0'],
-  '@anthropic-ai/sdk': ['0.137.0'],
+  '@anthropic-ai/sdk': ['0.11.0', '0.20.9', '0.39.0', '0.71.2', '0.137.0'],
   '@google/genai': ['1.52.0', '2.32.0'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;
 
 const majorOf = (version) => {
-  const major = /^(\d+)\./.exec(version)?.[1];
-  if (major === undefined) throw new Error(`sdk-versions: "${version}" is not an exact version (expected e.g. 4.104.0)`);
-  return major;
+  const m = /^(\d+)\.(\d+)\./.exec(version);
+  if (m === null) throw new Error(`sdk-versions: "${version}" is not an exact version (expected e.g. 4.104.0)`);
+  // Under semver every 0.x minor may break: 0.<minor> is its own "major".
+  return m[1] === '0' ? `0.${m[2]}` : m[1];
 };
 
-/** Folder of one major's install: test/.sdk/<name>@<major>. */
+/** Folder of one major's install: test/.sdk/<name>@<major>, or <name>@0.<minor> for a 0.x version. */
 export function sdkDir(name, version) {
   return path.join(SDK_ROOT, `${name}@${majorOf(version)}`);
 }
@@ -80,7 +86,7 @@ function run(command, args) {
 /** Installs one version unless it is there already. */
 export async function installSdkVersion(name, version, { log = () => {} } = {}) {
   const dir = sdkDir(name, version);
-  const result = { name, version, major: Number(majorOf(version)), dir, packageDir: path.join(dir, 'node_modules', name) };
+  const result = { name, version, major: majorOf(version), dir, packageDir: path.join(dir, 'node_modules', name) };
   if (installedVersion(dir, name) === version) return { ...result, status: 'present' };
 
   mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@
  * loaded from its folder, two clients with an in-memory `fetch` (a non-stream Message and a
  * 205-event SSE stream), the two measured cases and a sanity check.
  *
- *   BENCH_ANTHROPIC = 1 (repo root node_modules, the default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
+ *   BENCH_ANTHROPIC = 1 (repo root node_modules, the default) | 0 (the tests' copy of the newest 0.x)
  *
  * The SDK traces itself through the global TracerProvider (internal/tracing.js): per call it starts
  * a CLIENT span `anthropic.messages.create` with usage and sends its trace context as headers. What
@@ -29,6 +29,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ANTHROPIC_PEERS } from './peers.mjs';
 import { installAnthropicFloorSpan } from './floor.mjs';
+import { SDK_VERSIONS, sdkDir } from '../../../test/support/sdk-versions.mjs';
+
+/** The newest 0.x the tests install (SDK_VERSIONS lists it last). */
+export const ANTHROPIC_0X = SDK_VERSIONS['@anthropic-ai/sdk'].filter((v) => v.startsWith('0.')).at(-1);
 import { ANTHROPIC_REQUEST, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS, anthropicMessageBytes, anthropicSseBytes } from './fixtures.mjs';
 
 export const ANTHROPIC_CONFIGS = ['sdk', 'otel', 'otel-sdkoff', 'tokenpath', 'tokenpath-sdkoff', ...Object.keys(ANTHROPIC_PEERS), 'floor-span'];
@@ -38,7 +42,7 @@ export const SDK_SPAN_NAME = 'anthropic.messages.create';
 export function setupAnthropic({ requireHere, repoRoot, config, instrumentation, calls, addSink }) {
   const major = process.env.BENCH_ANTHROPIC ?? '1';
   if (major !== '0' && major !== '1') throw new Error(`BENCH_ANTHROPIC must be 0 or 1, got ${major}`);
-  const sdkRoot = major === '1' ? repoRoot : path.join(repoRoot, 'test', '.sdk', '@anthropic-ai', 'sdk@0');
+  const sdkRoot = major === '1' ? repoRoot : sdkDir('@anthropic-ai/sdk', ANTHROPIC_0X);
   const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
   const sdkPath = requireSdk.resolve('@anthropic-ai/sdk');
   const { Anthropic } = requireSdk('@anthropic-ai/sdk');

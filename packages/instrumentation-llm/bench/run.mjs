@@ -34,6 +34,7 @@ import { analyze, diff, toMarkdown, CONTRIB_CODE } from './profile.mjs';
 import { STREAM_CHUNKS, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS } from './fixtures.mjs';
 import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
 import { ANTHROPIC_PEERS, peersFor } from './peers.mjs';
+import { ANTHROPIC_0X } from './anthropic.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -114,7 +115,7 @@ const REFERENCE_LABEL = { otel: "the SDK's own tracing", openllmetry: 'OpenLLMet
 // contrib supports openai <7: the bench uses the tests' copy of openai 6; OpenLLMetry supports
 // @anthropic-ai/sdk 0.x only: the tests' copy of 0.x. Those and the peers are installed on first use.
 await installSdkVersion('openai', SDK_VERSIONS.openai.find((v) => v.startsWith('6.')), { log: console.log });
-await installSdkVersion('@anthropic-ai/sdk', SDK_VERSIONS['@anthropic-ai/sdk'].find((v) => v.startsWith('0.')), { log: console.log });
+await installSdkVersion('@anthropic-ai/sdk', ANTHROPIC_0X, { log: console.log });
 for (const peer of Object.values(ANTHROPIC_PEERS)) await installSdkVersion(peer.package, peer.version, { log: console.log });
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import { messagesCreate, messagesStreamHelper } from './messages';
 
 /**
  * From the first version with a Messages API (0.11, `beta.messages`) to the newest 1.x. Tested:
- * 0.137.0 and 1.14.0 (see README). Majors above 1 stay unpatched until tested.
+ * 0.11.0, 0.20.9, 0.39.0, 0.71.2, 0.137.0 and 1.14.0 (see README). Majors above 1 stay unpatched until tested.
  */
 export const ANTHROPIC_SUPPORTED_VERSIONS = ['>=0.11.0 <2'];
 

@@ -134,7 +134,14 @@ describe('messages.create with stream: true', () => {
     expect(delta.cache_creation_input_tokens).toBeGreaterThan(0);
     const spans = await bed.h.spans();
     expect(spans).toHaveLength(1);
-    expect(spans[0].attributes).toMatchObject({
+    const { 'gen_ai.response.time_to_first_chunk': ttfc, ...attributes } = spans[0].attributes;
+    expect(attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': MODEL,
+      'server.address': '127.0.0.1',
+      'server.port': bed.standIn.port,
+      'gen_ai.request.max_tokens': 50,
       'gen_ai.request.stream': true,
       'gen_ai.response.id': events[0].message.id,
       'gen_ai.response.model': `${MODEL}-2024-07-18`,
@@ -145,7 +152,7 @@ describe('messages.create with stream: true', () => {
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.output_tokens': delta.output_tokens,
     });
-    expect(spans[0].attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThan(0);
+    expect(ttfc).toBeGreaterThan(0);
     await expectTokenTotals(bed.h, { input: delta.input_tokens + delta.cache_creation_input_tokens, output: delta.output_tokens });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
   });
@@ -272,6 +279,18 @@ describe('calls that are not inference', () => {
   it('records no span and no metrics for messages.countTokens', async () => {
     const count = await bed.client.messages.countTokens({ model: MODEL, messages });
     expect(count).toEqual({ input_tokens: 5 });
+    expect(await bed.h.spans()).toEqual([]);
+    expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
+    expect(await bed.h.points('gen_ai.client.operation.duration')).toEqual([]);
+  });
+
+  it('records no span and no metrics for messages.batches (asynchronous jobs, not metered; see README)', async () => {
+    const before = bed.standIn.requests.length;
+    await bed.client.messages.batches
+      .create({ requests: [{ custom_id: 'a', params: { model: MODEL, max_tokens: 50, messages } }] })
+      .catch(() => {});
+    expect(bed.standIn.requests.at(-1)?.path, 'the batch request reached the server').toBe('/v1/messages/batches');
+    expect(bed.standIn.requests.length).toBe(before + 1);
     expect(await bed.h.spans()).toEqual([]);
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
     expect(await bed.h.points('gen_ai.client.operation.duration')).toEqual([]);

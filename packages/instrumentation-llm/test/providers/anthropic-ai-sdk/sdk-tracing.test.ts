@@ -22,8 +22,15 @@ beforeEach(() => {
 });
 const SDK_SCOPE = 'com.anthropic.sdk.typescript';
 
+/** The SDK's tracing variables; each set to anything is the user's choice (sdk-tracing.ts). */
+const SDK_TRACING_ENV = [
+  'ANTHROPIC_OPEN_TELEMETRY',
+  'ANTHROPIC_OPEN_TELEMETRY_PROPAGATION',
+  'ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE',
+  'ANTHROPIC_OPEN_TELEMETRY_TRACES_MAX_CONTENT_BYTES',
+];
 afterEach(() => {
-  delete process.env.ANTHROPIC_OPEN_TELEMETRY;
+  for (const name of SDK_TRACING_ENV) delete process.env[name];
 });
 
 const newClient = (options: Record<string, unknown> = {}): any =>
@@ -132,6 +139,8 @@ describe("the user's choice", () => {
     ['ANTHROPIC_OPEN_TELEMETRY=true', () => ((process.env.ANTHROPIC_OPEN_TELEMETRY = 'true'), newClient())],
     ['openTelemetry: { tracerProvider }', () => newClient({ openTelemetry: { tracerProvider: bed.h.tracerProvider } })],
     ["openTelemetry: { traces: { contentMode: 'content' } }", () => newClient({ openTelemetry: { traces: { contentMode: 'content' } } })],
+    ['ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE=content', () => ((process.env.ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE = 'content'), newClient())],
+    ['ANTHROPIC_OPEN_TELEMETRY_TRACES_MAX_CONTENT_BYTES=4096', () => ((process.env.ANTHROPIC_OPEN_TELEMETRY_TRACES_MAX_CONTENT_BYTES = '4096'), newClient())],
   ])("%s keeps the SDK's span under tokenpath's, as the one span with usage; the metrics count once", async (_, make) => {
     const client = make();
     await threeCalls(client);
@@ -147,6 +156,17 @@ describe("the user's choice", () => {
     // A create() call: the SDK's span is a child of tokenpath's, and its context is the one sent.
     expect(theirs[0].parentSpanContext?.spanId).toBe(ours[0].spanContext().spanId);
     expect(bed.standIn.requests[0].headers.traceparent).toBe(traceparentOf(theirs[0]));
+    await expectMeteredOnce();
+  });
+
+  it("ANTHROPIC_OPEN_TELEMETRY_PROPAGATION=false keeps the SDK's span as the one with usage, and no trace context is sent", async () => {
+    process.env.ANTHROPIC_OPEN_TELEMETRY_PROPAGATION = 'false';
+    await threeCalls(newClient());
+    const spans = await bed.h.spans();
+    const theirs = spans.filter((s) => scopeOf(s) === SDK_SCOPE);
+    expect(theirs).toHaveLength(3);
+    expect(spans.filter(carriesUsage)).toEqual(theirs);
+    expect(bed.standIn.requests.map((r) => r.headers.traceparent)).toEqual([undefined, undefined, undefined]);
     await expectMeteredOnce();
   });
 

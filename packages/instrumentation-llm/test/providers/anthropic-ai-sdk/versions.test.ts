@@ -1,9 +1,10 @@
 /**
- * The instrumentation declares `@anthropic-ai/sdk >=0.11.0 <2`. This runs one compact behaviour check against the
- * newest 0.x (installed by test/support/sdk-versions.mjs into the git-ignored test/.sdk/) and the repo's own 1.x
- * devDependency. Each copy is loaded through a require created inside its own folder AFTER the harness exists, so
- * the require hook patches that copy, as in an app (test/support/sdk-matrix.ts). Both copies trace themselves: a
- * global tracer provider is registered, so replacing the SDK's own call spans is checked on each.
+ * The instrumentation declares `@anthropic-ai/sdk >=0.11.0 <2`. This runs one compact behaviour check against points
+ * across the 0.x line (installed by test/support/sdk-versions.mjs into the git-ignored test/.sdk/: 0.11, whose only
+ * Messages API is `beta.messages`, up to the newest 0.x) and the repo's own 1.x devDependency. Each copy is loaded
+ * through a require created inside its own folder AFTER the harness exists, so the require hook patches that copy, as
+ * in an app (test/support/sdk-matrix.ts). A global tracer provider is registered, so on the versions that trace
+ * themselves (0.13x and 1.x) replacing the SDK's own call spans is checked too.
  *
  * CI must be able to install the 0.x version (npm registry access): run `node test/support/sdk-versions.mjs`
  * first, or let the suite do it; without the registry this suite fails with the installer's message.
@@ -48,23 +49,28 @@ describe.each(matrix.entries)(`${NAME} $version ($source)`, (entry) => {
   const { version } = entry;
   let sdk: any;
   let client: any;
+  /** `client.messages`, or `client.beta.messages` where that is the only Messages API (0.11–0.13). */
+  let msgs: any;
   let loadedFrom: string;
   const check = matrix.check(version);
 
   beforeAll(() => {
     ({ exports: sdk, loadedFrom } = matrix.load(entry));
     client = anthropicClient.client(sdk, bed.standIn);
+    msgs = client.messages ?? client.beta.messages;
   });
 
-  check('loads that copy and the require hook patched it', async () => {
+  check('loads that copy and the require hook patched every Messages class it has', async () => {
     expect(readVersion(path.join(repoRoot, loadedFrom))).toBe(version);
-    expect(isWrapped(sdk.Anthropic.Messages.prototype.create), 'Messages.prototype.create').toBe(true);
-    expect(isWrapped(sdk.Anthropic.Beta.Messages.prototype.create), 'Beta.Messages.prototype.create').toBe(true);
+    const classes = { Messages: sdk.Anthropic.Messages, 'Beta.Messages': sdk.Anthropic.Beta?.Messages };
+    const present = Object.entries(classes).filter(([, cls]) => typeof cls?.prototype?.create === 'function');
+    expect(present.length, 'a Messages class').toBeGreaterThan(0);
+    for (const [name, cls] of present) expect(isWrapped(cls.prototype.create), `${name}.prototype.create`).toBe(true);
   });
 
   check('messages.create: exact usage attributes with a cache write and thinking', async () => {
     const system = [{ type: 'text', text: `cached prompt of ${version}`, cache_control: { type: 'ephemeral' } }];
-    const r = await client.messages.create({ model: MODEL, max_tokens: 50, system, messages, thinking: { type: 'enabled', budget_tokens: 1024 } });
+    const r = await msgs.create({ model: MODEL, max_tokens: 50, system, messages, thinking: { type: 'enabled', budget_tokens: 1024 } });
     const span = await onlySpan();
     const wire = bed.standIn.served[0].usage!;
     expect(wire.cache_creation_input_tokens).toBeGreaterThan(0);
@@ -85,7 +91,7 @@ describe.each(matrix.entries)(`${NAME} $version ($source)`, (entry) => {
   });
 
   check('messages.create stream: usage from message_start and message_delta, time to first chunk', async () => {
-    const stream = await client.messages.create({ model: MODEL, max_tokens: 50, messages, stream: true });
+    const stream = await msgs.create({ model: MODEL, max_tokens: 50, messages, stream: true });
     let text = '';
     for await (const event of stream) if (event.delta?.type === 'text_delta') text += event.delta.text;
     expect(text).toContain('tokenpath stand-in');
@@ -102,18 +108,21 @@ describe.each(matrix.entries)(`${NAME} $version ($source)`, (entry) => {
   });
 
   check('messages.stream(): events and finalMessage() keep working, one span', async () => {
-    const helper = client.messages.stream({ model: MODEL, max_tokens: 50, messages });
+    const helper = msgs.stream({ model: MODEL, max_tokens: 50, messages });
     let text = '';
     helper.on('text', (t: string) => (text += t));
     const final = await helper.finalMessage();
     expect(final.content[0].text).toBe(text);
     const span = await onlySpan();
     expect(span.attributes['gen_ai.response.id']).toBe(final.id);
-    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(final.usage.output_tokens);
+    // The wire's count, not finalMessage()'s: the 0.11 helper keeps message_start's output count (1).
+    const wire = bed.standIn.served[0].usage!;
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(inputOf(wire));
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(wire.output_tokens);
   });
 
   check('an HTTP 429: error.type is the SDK error class, no token points', async () => {
-    await expect(client.messages.create({ model: 'error-429', max_tokens: 50, messages })).rejects.toBeInstanceOf(sdk.RateLimitError);
+    await expect(msgs.create({ model: 'error-429', max_tokens: 50, messages })).rejects.toBeInstanceOf(sdk.RateLimitError);
     const span = await onlySpan('error-429');
     expect(span.attributes['error.type']).toBe('RateLimitError');
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);

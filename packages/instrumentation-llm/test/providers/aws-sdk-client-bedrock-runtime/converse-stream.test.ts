@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { drain, expectFailedCall, expectFailedSpan, plainAndInstrumented, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { bedrockClient } from './bedrock-testbed';
+import { bedrockClient, cachedMessages, expectCacheAccounting } from './bedrock-testbed';
 
 const bed = useTestbed(bedrockClient);
 const messages = [{ role: 'user', content: [{ text: 'stream me an answer please' }] }];
@@ -37,6 +37,12 @@ describe('ConverseStreamCommand', () => {
       ['input', usage.inputTokens],
       ['output', usage.outputTokens],
     ]);
+  });
+
+  it('adds the metadata event\'s cache reads and writes to the input and records each', async () => {
+    const output = await converseStream({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cachedMessages });
+    const events = await drain(output.stream);
+    await expectCacheAccounting(bed.h, bed.standIn, (events.find((e: any) => e.metadata) as any).metadata.usage);
   });
 
   it('reports a streamed tool call as tool_use', async () => {

@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { expectFailedCall, expectTokenTotals, pointCount } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
-import { CREDENTIALS, bedrockClient, bedrockClientOptions, servedInput, servedOutput } from './bedrock-testbed';
+import { CREDENTIALS, bedrockClient, bedrockClientOptions, cachedMessages, expectCacheAccounting, servedOutput } from './bedrock-testbed';
 
 const bed = useTestbed(bedrockClient);
 const messages = [{ role: 'user', content: [{ text: 'tell me about tokens please' }] }];
@@ -62,18 +62,8 @@ describe('ConverseCommand', () => {
   });
 
   it('counts cache reads and writes in the input tokens, as Converse states input without them', async () => {
-    const cached = [{ role: 'user', content: [{ text: 'a long shared prefix of words to cache' }, { cachePoint: { type: 'default' } }, { text: 'question' }] }];
-    const result = await converse({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cached });
-    const { inputTokens, cacheReadInputTokens, cacheWriteInputTokens } = result.usage;
-    expect(cacheReadInputTokens).toBeGreaterThan(0);
-    expect(cacheWriteInputTokens).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
-    expect(span.attributes).toMatchObject({
-      'gen_ai.usage.input_tokens': inputTokens + cacheReadInputTokens + cacheWriteInputTokens,
-      'gen_ai.usage.cache_read.input_tokens': cacheReadInputTokens,
-      'gen_ai.usage.cache_creation.input_tokens': cacheWriteInputTokens,
-    });
-    await expectTokenTotals(bed.h, { input: servedInput(bed.standIn.served[0].usage!) });
+    const result = await converse({ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0', messages: cachedMessages });
+    await expectCacheAccounting(bed.h, bed.standIn, result.usage);
   });
 
   it('takes the request model from inference profiles and ARNs as given', async () => {
@@ -205,6 +195,19 @@ describe('what is left alone', () => {
     await bed.client.send(new bed.sdk.CountTokensCommand({ modelId: 'amazon.nova-micro-v1:0', input: { converse: { messages } } })).catch(() => {});
     expect(await bed.h.spans()).toHaveLength(0);
     expect(await bed.h.points('gen_ai.client.operation.duration')).toEqual([]);
+  });
+
+  it("meters nothing for another AWS service's client, which sends through the same Smithy Client.send", async () => {
+    // STS, as the SDK's own credential providers build it (@aws-sdk/nested-clients).
+    const { STSClient, AssumeRoleCommand } = bed.h.load('@aws-sdk/nested-clients/sts');
+    const sts = new STSClient(bedrockClientOptions(bed.standIn));
+    expect(Object.getPrototypeOf(STSClient.prototype)).toBe(Object.getPrototypeOf(bed.sdk.BedrockRuntimeClient.prototype));
+    const before = bed.standIn.requests.length;
+    await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/test', RoleSessionName: 's' })).catch(() => {});
+    expect(bed.standIn.requests.length, 'the STS request reached the server').toBe(before + 1);
+    expect(await bed.h.spans()).toHaveLength(0);
+    expect(await bed.h.points('gen_ai.client.operation.duration')).toEqual([]);
+    expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
   });
 
   it('passes callback-style calls through unmetered', async () => {
