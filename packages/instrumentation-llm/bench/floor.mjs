@@ -95,39 +95,54 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
         return r;
       });
     }
-    return promise._thenUnwrap((stream) => {
-      const iterator = stream.iterator;
-      stream.iterator = function () {
-        const source = iterator.call(this);
-        let first = -1;
-        let facts;
-        let usage;
-        const finishReasons = [];
-        const onResult = (result) => {
-          if (result.done) {
-            end({ ...facts, finishReasons }, usage, (first - start) / 1000);
-            return result;
-          }
-          if (first < 0) first = performance.now();
-          const c = result.value;
-          facts ??= { id: c.id, model: c.model, service_tier: c.service_tier, system_fingerprint: c.system_fingerprint };
-          const reason = c.choices[0]?.finish_reason;
-          if (reason) finishReasons[c.choices[0].index] = reason;
-          if (c.usage) usage = c.usage;
-          return result;
-        };
-        return {
-          next: () => source.next().then(onResult),
-          return: (v) => source.return(v),
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
-      };
-      return stream;
-    });
+    let first = -1;
+    let facts;
+    let usage;
+    const finishReasons = [];
+    return observeStream(
+      promise,
+      (c) => {
+        if (first < 0) first = performance.now();
+        facts ??= { id: c.id, model: c.model, service_tier: c.service_tier, system_fingerprint: c.system_fingerprint };
+        const reason = c.choices[0]?.finish_reason;
+        if (reason) finishReasons[c.choices[0].index] = reason;
+        if (c.usage) usage = c.usage;
+      },
+      () => end({ ...facts, finishReasons }, usage, (first - start) / 1000),
+    );
   }
-  // Marked like a shimmer wrap, so that the child's isWrapped() check sees it.
+  replaceCreate(proto, create);
+}
+
+/**
+ * The stream of a Stainless APIPromise observed like tokenpath does: its `iterator` replaced by a
+ * wrapper whose `next()` adds one `.then()` per chunk; `onChunk` sees each chunk, `onDone` the end.
+ */
+function observeStream(promise, onChunk, onDone) {
+  return promise._thenUnwrap((stream) => {
+    const iterator = stream.iterator;
+    stream.iterator = function () {
+      const source = iterator.call(this);
+      const onResult = (result) => {
+        if (result.done) onDone();
+        else onChunk(result.value);
+        return result;
+      };
+      return {
+        next: () => source.next().then(onResult),
+        return: (v) => source.return(v),
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+    };
+    return stream;
+  });
+}
+
+/** Installs `create` on `proto`, marked like a shimmer wrap so that the child's isWrapped() check sees it. */
+function replaceCreate(proto, create) {
+  const original = proto.create;
   Object.assign(create, { __original: original, __unwrap: () => (proto.create = original), __wrapped: true });
   proto.create = create;
 }
@@ -174,39 +189,22 @@ export function installAnthropicFloorSpan(requireHere, Anthropic) {
         return m;
       });
     }
-    return promise._thenUnwrap((stream) => {
-      const iterator = stream.iterator;
-      stream.iterator = function () {
-        const source = iterator.call(this);
-        let message;
-        let usage;
-        let reason;
-        const onResult = (result) => {
-          if (result.done) {
-            end(message, usage, reason);
-            return result;
-          }
-          const e = result.value;
-          if (e.type === 'message_start') {
-            message = e.message;
-            usage = { ...e.message.usage };
-          } else if (e.type === 'message_delta') {
-            Object.assign(usage, e.usage);
-            reason = e.delta.stop_reason;
-          }
-          return result;
-        };
-        return {
-          next: () => source.next().then(onResult),
-          return: (v) => source.return(v),
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
-      };
-      return stream;
-    });
+    let message;
+    let usage;
+    let reason;
+    return observeStream(
+      promise,
+      (e) => {
+        if (e.type === 'message_start') {
+          message = e.message;
+          usage = { ...e.message.usage };
+        } else if (e.type === 'message_delta') {
+          Object.assign(usage, e.usage);
+          reason = e.delta.stop_reason;
+        }
+      },
+      () => end(message, usage, reason),
+    );
   }
-  Object.assign(create, { __original: original, __unwrap: () => (proto.create = original), __wrapped: true });
-  proto.create = create;
+  replaceCreate(proto, create);
 }

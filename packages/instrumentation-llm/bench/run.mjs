@@ -655,6 +655,32 @@ function heapLines(cmp, s, informational = false) {
   return lines;
 }
 
+/** Every failed verification of a comparison, as `kind/config: problems`. */
+function verificationProblems(cmp) {
+  const bad = [];
+  for (const kind of ['chat', 'stream']) {
+    for (const [k, v] of Object.entries(cmp.verification[kind])) if (!v.ok) bad.push(`${kind}/${k}: ${v.problems.join('; ')}`);
+  }
+  return bad;
+}
+
+/** Spans exported / calls made per config after each case; `more(verification)` adds to each. */
+function spanCountsLine(cmp, more) {
+  return ['chat', 'stream']
+    .map(
+      (kind) =>
+        `after ${kind}: ` +
+        cmp.configs
+          .filter((k) => k !== 'sdk')
+          .map((k) => {
+            const v = cmp.verification[kind][k];
+            return `${k} ${v.totalSpansExported}/${v.totalCalls}${more(v)}`;
+          })
+          .join(', '),
+    )
+    .join('; ');
+}
+
 function comparisonMarkdown(cmp) {
   const lines = [];
   const hasContrib = cmp.configs.includes('contrib');
@@ -673,20 +699,8 @@ function comparisonMarkdown(cmp) {
     }
   }
   lines.push(...heapLines(cmp, s));
-  const bad = [];
-  for (const kind of ['chat', 'stream']) {
-    for (const [k, v] of Object.entries(cmp.verification[kind])) if (!v.ok) bad.push(`${kind}/${k}: ${v.problems.join('; ')}`);
-  }
-  const spanCounts = ['chat', 'stream']
-    .map(
-      (kind) =>
-        `after ${kind}: ` +
-        cmp.configs
-          .filter((k) => k !== 'sdk')
-          .map((k) => `${k} ${cmp.verification[kind][k].totalSpansExported}/${cmp.verification[kind][k].totalCalls}`)
-          .join(', '),
-    )
-    .join('; ');
+  const bad = verificationProblems(cmp);
+  const spanCounts = spanCountsLine(cmp, () => '');
   lines.push(
     bad.length === 0
       ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span carries the expected usage (24 in, 5 or ${STREAM_CHUNKS} out) and the token-usage / duration histogram counts equal 2× / 1× the calls.`
@@ -800,23 +814,8 @@ function anthropicMarkdown(cmp) {
   }
   lines.push('');
   lines.push(...heapLines(cmp, s, true));
-  const bad = [];
-  for (const kind of ['chat', 'stream']) {
-    for (const [k, v] of Object.entries(cmp.verification[kind])) if (!v.ok) bad.push(`${kind}/${k}: ${v.problems.join('; ')}`);
-  }
-  const spanCounts = ['chat', 'stream']
-    .map(
-      (kind) =>
-        `after ${kind}: ` +
-        cmp.configs
-          .filter((k) => k !== 'sdk')
-          .map((k) => {
-            const v = cmp.verification[kind][k];
-            return `${k} ${v.totalSpansExported}/${v.totalCalls} (${v.spansByName[SDK_SPAN_NAME] ?? 0} SDK spans)`;
-          })
-          .join(', '),
-    )
-    .join('; ');
+  const bad = verificationProblems(cmp);
+  const spanCounts = spanCountsLine(cmp, (v) => ` (${v.spansByName[SDK_SPAN_NAME] ?? 0} SDK spans)`);
   const tp = cmp.children.tokenpath.propagation ?? {};
   lines.push(
     bad.length === 0
