@@ -1,11 +1,12 @@
 /**
- * OpenAI message shapes → the conventions' message JSON (only used when content capture is on).
+ * OpenAI chat-format message shapes → the conventions' message JSON (only used when content capture
+ * is on); the content parts are also the Responses API's.
  * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/gen-ai-input-messages.json
  */
 import { contentPartsOf, type ChatMessage, type MessagePart } from '../../core/content';
 import { objectOf } from '../../core/read';
 
-function parseArguments(args: unknown): unknown {
+export function parseArguments(args: unknown): unknown {
   if (typeof args !== 'string') return args;
   try {
     return JSON.parse(args);
@@ -14,7 +15,7 @@ function parseArguments(args: unknown): unknown {
   }
 }
 
-function blockPart(raw: unknown): MessagePart | undefined {
+export function blockPart(raw: unknown): MessagePart | undefined {
   const part = objectOf(raw);
   if (!part) return undefined;
   switch (part.type) {
@@ -38,7 +39,7 @@ function blockPart(raw: unknown): MessagePart | undefined {
   }
 }
 
-const contentParts = (content: unknown): MessagePart[] => contentPartsOf(content, blockPart);
+export const contentParts = (content: unknown): MessagePart[] => contentPartsOf(content, blockPart);
 
 function toolCallParts(toolCalls: unknown): MessagePart[] {
   if (!Array.isArray(toolCalls)) return [];
@@ -80,35 +81,4 @@ export function chatOutputMessages(choices: unknown): ChatMessage[] | undefined 
 export function toolDefinitions(tools: unknown): unknown[] | undefined {
   if (!Array.isArray(tools) || tools.length === 0) return undefined;
   return tools.map((t: any) => ({ type: t?.type, name: t?.function?.name ?? t?.name ?? t?.type }));
-}
-
-/** Responses API `input` (a string or a list of input items). */
-export function responsesInputMessages(input: unknown): ChatMessage[] | undefined {
-  if (typeof input === 'string') return [{ role: 'user', parts: [{ type: 'text', content: input }] }];
-  if (!Array.isArray(input)) return undefined;
-  return input.map((item: any): ChatMessage => {
-    if (item?.type === 'function_call_output') {
-      return { role: 'tool', parts: [{ type: 'tool_call_response', id: item.call_id, response: item.output }] };
-    }
-    if (item?.type === 'function_call') {
-      return { role: 'assistant', parts: [{ type: 'tool_call', id: item.call_id, name: item.name, arguments: parseArguments(item.arguments) }] };
-    }
-    return { role: String(item?.role ?? 'user'), parts: contentParts(item?.content) };
-  });
-}
-
-/** A Responses API result is one choice: all its output items make one assistant message. */
-export function responsesOutputMessages(output: unknown): ChatMessage[] | undefined {
-  if (!Array.isArray(output)) return undefined;
-  const parts: MessagePart[] = [];
-  for (const item of output as any[]) {
-    if (item?.type === 'message') parts.push(...contentParts(item.content));
-    else if (item?.type === 'function_call') {
-      parts.push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: parseArguments(item.arguments) });
-    } else if (item?.type === 'reasoning') {
-      const summary = Array.isArray(item.summary) ? item.summary.map((s: any) => s?.text).join('') : undefined;
-      if (summary) parts.push({ type: 'reasoning', content: summary });
-    } else if (item?.type) parts.push({ type: String(item.type) });
-  }
-  return [{ role: 'assistant', parts }];
 }

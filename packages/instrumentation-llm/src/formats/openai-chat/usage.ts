@@ -1,9 +1,8 @@
 /**
- * Where OpenAI-style payloads keep token counts.
- * Chat Completions / legacy Completions: `usage.prompt_tokens` (cached included),
- * `usage.completion_tokens` (reasoning included), `prompt_tokens_details.cached_tokens`,
- * `completion_tokens_details.reasoning_tokens`. Responses: `usage.input_tokens` / `output_tokens`
- * with `input_tokens_details` / `output_tokens_details`.
+ * Where the OpenAI chat format keeps token counts (Chat Completions and legacy Completions, as
+ * openai, groq-sdk, together-ai and every OpenAI-compatible host send them): `usage.prompt_tokens`
+ * (cached included), `usage.completion_tokens` (reasoning included),
+ * `prompt_tokens_details.cached_tokens`, `completion_tokens_details.reasoning_tokens`.
  */
 import type { UsageFacts } from '@tokenpath/semconv';
 import { countOf, objectOf } from '../../core/read';
@@ -29,16 +28,5 @@ export function chatUsageOf(value: unknown): UsageFacts | undefined {
     // DeepSeek reports cache hits in its own field.
     cacheReadInputTokens: countOf(u.prompt_tokens_details?.cached_tokens) ?? countOf(u.prompt_cache_hit_tokens),
     reasoningOutputTokens,
-  };
-}
-
-export function responsesUsageOf(value: unknown): UsageFacts | undefined {
-  const u = objectOf(value);
-  if (!u) return undefined;
-  return {
-    inputTokens: countOf(u.input_tokens),
-    outputTokens: countOf(u.output_tokens),
-    cacheReadInputTokens: countOf(u.input_tokens_details?.cached_tokens),
-    reasoningOutputTokens: countOf(u.output_tokens_details?.reasoning_tokens),
   };
 }

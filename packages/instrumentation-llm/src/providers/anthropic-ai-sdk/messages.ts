@@ -13,9 +13,9 @@ import { isStainlessStreamAborted } from '../../core/stream';
 import { assignUsage } from '../../core/usage';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
 import { anthropicStart } from './client';
-import { inputMessages, outputMessage, systemInstructions, toolDefinitions } from './content';
+import { inputMessages, outputMessage, systemInstructions, toolDefinitions } from '../../formats/anthropic-messages/content';
 import { replacesSdkCallSpans, sdkSpanCarriesUsage, withTraceHeaders, withoutSdkCallSpan } from './sdk-tracing';
-import { noCounts, stateCounts, usageOf, type AnthropicCounts } from './usage';
+import { noCounts, stateCounts, usageOf, type AnthropicCounts } from '../../formats/anthropic-messages/usage';
 
 /** Per streamed call: the counts stated so far, and the content blocks when content capture is on. */
 interface StreamState {

@@ -15,7 +15,7 @@ import { objectOf, stringOf } from '../../core/read';
 import { bedrockStart, headersOf } from './client';
 import { familyOf, type FamilyStreamState, type ModelFamily } from './model-families';
 import { headerUsageOf, invocationMetricsUsageOf, statesUsage } from './usage';
-import { noCounts } from '../anthropic-ai-sdk/usage';
+import { noCounts } from '../../formats/anthropic-messages/usage';
 import type { BedrockCommand, StreamReader } from './command';
 
 const decoder = new TextDecoder();

@@ -19,11 +19,11 @@ import type { ChatMessage } from '../../core/content';
 import type { GenAiOperation } from '../../core/operation';
 import { assignUsage } from '../../core/usage';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
-import { noCounts, stateCounts, usageOf, type AnthropicCounts } from '../anthropic-ai-sdk/usage';
-import * as anthropicContent from '../anthropic-ai-sdk/content';
-import { chatUsageOf } from '../openai/usage';
-import { samplingFacts } from '../openai/request';
-import { chatInputMessages, chatOutputMessages } from '../openai/messages';
+import { noCounts, stateCounts, usageOf, type AnthropicCounts } from '../../formats/anthropic-messages/usage';
+import * as anthropicContent from '../../formats/anthropic-messages/content';
+import { chatUsageOf } from '../../formats/openai-chat/usage';
+import { samplingFacts } from '../../formats/openai-chat/request';
+import { chatInputMessages, chatOutputMessages } from '../../formats/openai-chat/messages';
 import { converseUsageOf } from './usage';
 import * as converseContent from './messages';
 

@@ -3,7 +3,7 @@ import { GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION } from '@tokenpath/semconv'
 import type { CallAdapter } from '../../core/traced-call';
 import { chatCompletionsCreate } from './chat-completions';
 import { openaiStart, isStreamAborted } from './client';
-import { paramsOf, samplingFacts } from './request';
+import { paramsOf, samplingFacts } from '../../formats/openai-chat/request';
 
 // The response and chunk shapes are the chat ones (id, model, choices[].finish_reason, usage),
 // with `text` instead of `message`, so the chat readers serve; only the request differs.

@@ -10,9 +10,10 @@ import type { GenAiOperation } from '../../core/operation';
 import { assignUsage } from '../../core/usage';
 import { countOf, numberOf, objectOf, stringOf } from '../../core/read';
 import { isStreamAborted, openaiStart } from './client';
-import { responsesUsageOf } from './usage';
-import { outputTypeOf, paramsOf } from './request';
-import { responsesInputMessages, responsesOutputMessages, toolDefinitions } from './messages';
+import { responsesUsageOf } from './responses-usage';
+import { outputTypeOf, paramsOf } from '../../formats/openai-chat/request';
+import { toolDefinitions } from '../../formats/openai-chat/messages';
+import { responsesInputMessages, responsesOutputMessages } from './responses-messages';
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 const START_EVENTS = new Set(['response.created', 'response.in_progress']);
