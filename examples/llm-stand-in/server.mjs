@@ -26,6 +26,8 @@ import { openai } from './openai.mjs';
 import { anthropic } from './anthropic.mjs';
 import { gemini } from './gemini.mjs';
 import { bedrock } from './bedrock.mjs';
+import { groq } from './groq.mjs';
+import { together } from './together.mjs';
 
 /**
  * A provider: one file exporting one object, listed in PROVIDERS below.
@@ -57,6 +59,8 @@ const PROVIDERS = [
   anthropic,
   gemini,
   bedrock,
+  groq,
+  together,
   openai,
 ];
 

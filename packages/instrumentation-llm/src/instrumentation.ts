@@ -11,6 +11,8 @@ import { openaiModule } from './providers/openai';
 import { anthropicModules } from './providers/anthropic-ai-sdk';
 import { googleGenAiModules } from './providers/google-genai';
 import { bedrockRuntimeModules } from './providers/aws-sdk-client-bedrock-runtime';
+import { groqModule } from './providers/groq-sdk';
+import { togetherModule } from './providers/together-ai';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 
@@ -42,6 +44,8 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       ...anthropicModules(patcher),
       ...googleGenAiModules(patcher),
       ...bedrockRuntimeModules(patcher),
+      groqModule(patcher),
+      togetherModule(patcher),
     ];
   }
 
