@@ -32,7 +32,7 @@ import {
   TOOL_ARGUMENTS, REASONING_TOKENS, words, textParts, countInputTokens, lastUserText, asksForTool, responseModel,
   planText, tokenCounts,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho } from './wire.mjs';
 
 const THINKING_WORDS = ['Considering', 'carefully', 'before', 'answering', 'now', 'then'];
 export const THINKING_TEXT = THINKING_WORDS.slice(0, REASONING_TOKENS).join(' ');
@@ -264,7 +264,7 @@ async function messagesHandler(ctx, body, { model: pathModel, stream: pathStream
   const model = pathModel ?? body?.model;
   if (!body || typeof model !== 'string') return sendError(ctx, 400, 'model: Field required');
   const injected = injectedStatus(model);
-  if (injected) return sendError(ctx, injected, undefined, injected === 429 ? { 'retry-after': '0' } : {});
+  if (injected) return sendError(ctx, injected, credentialEcho(ctx.req, model), injected === 429 ? { 'retry-after': '0' } : {});
   if (!Number.isInteger(body.max_tokens)) return sendError(ctx, 400, 'max_tokens: Field required');
   if (!Array.isArray(body.messages)) return sendError(ctx, 400, 'messages: Field required');
   ctx.mode = specialMode(model);

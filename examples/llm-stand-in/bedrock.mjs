@@ -35,7 +35,7 @@ import {
   TOOL_ARGUMENTS, words, textParts, countInputTokens, lastUserText, asksForTool, planText, embeddingBytes,
   embeddingFloats, DEFAULT_DIMENSIONS, posInt,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus, chunkWriter, writeChunk, tryParse } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho, chunkWriter, writeChunk, tryParse } from './wire.mjs';
 import { registerStreamFormat } from './replay.mjs';
 import { anthropicReply } from './anthropic.mjs';
 
@@ -418,7 +418,7 @@ const ACTIONS = {
 async function handle(ctx, body, { modelId, action }) {
   const injected = injectedStatus(modelId);
   if (injected) {
-    sendError(ctx, injected);
+    sendError(ctx, injected, credentialEcho(ctx.req, modelId));
     return ctx.record(null, null);
   }
   const reply = body && typeof body === 'object' ? ACTIONS[action](modelId, body, ctx) : null;

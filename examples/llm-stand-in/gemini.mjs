@@ -43,7 +43,7 @@ import {
   REASONING_TOKENS, TOOL_ARGUMENTS, DEFAULT_DIMENSIONS, words, sum, posInt, countInputTokens, asksForTool,
   responseModel, planText, embeddingBytes, embeddingFloats,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho } from './wire.mjs';
 
 const THOUGHT_SUMMARY = 'Thinking briefly.';
 const CONTINUATION_TOKEN = 'standin-continuation-1';
@@ -267,7 +267,7 @@ const sendOwnJson = (ctx, status, payload) => sendJson(ctx, status, payload, WIR
 const handler = (reply) => async (ctx, body, params) => {
   const injected = injectedStatus(params.model);
   if (injected) {
-    sendOwnJson(ctx, injected, googleError(injected, `Injected error ${injected} (stand-in).`));
+    sendOwnJson(ctx, injected, googleError(injected, credentialEcho(ctx.req, params.model) ?? `Injected error ${injected} (stand-in).`));
     return ctx.record(null, null);
   }
   if (!body || typeof body !== 'object') {

@@ -21,7 +21,7 @@ import {
   TOOL_ARGUMENTS, DEFAULT_DIMENSIONS, words, sum, posInt, textParts, countInputTokens, lastUserText, asksForTool,
   responseModel, isReasoningModel, planText, tokenCounts, embeddingBytes, embeddingFloats, now,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho } from './wire.mjs';
 
 const FINGERPRINT = 'fp_standin01';
 const BASE_HEADERS = { 'openai-version': '2020-10-01' };
@@ -357,13 +357,13 @@ const ERROR_KINDS = {
   429: ['requests', 'rate_limit_exceeded', 'Rate limit reached for requests (stand-in injected error 429).'],
 };
 
-function errorEnvelope(status) {
+function errorEnvelope(status, echo) {
   const [type, code, message] = ERROR_KINDS[status] ?? [
     status >= 500 ? 'server_error' : 'invalid_request_error',
     null,
     `The server had an error while processing your request (stand-in injected error ${status}).`,
   ];
-  return apiError(message, type, code);
+  return apiError(echo ?? message, type, code);
 }
 
 const sendOwnJson = (ctx, status, payload, extra = {}) =>
@@ -377,7 +377,7 @@ const handler = (reply) => async (ctx, body) => {
   }
   const injected = injectedStatus(body.model);
   if (injected) {
-    sendOwnJson(ctx, injected, errorEnvelope(injected), injected === 429 ? { 'retry-after': '0' } : {});
+    sendOwnJson(ctx, injected, errorEnvelope(injected, credentialEcho(ctx.req, body.model)), injected === 429 ? { 'retry-after': '0' } : {});
     return ctx.record(null, null);
   }
   ctx.mode = specialMode(body.model);

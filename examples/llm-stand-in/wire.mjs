@@ -11,7 +11,9 @@ export const SLOW_DELAY_MS = 50;
  *   slow          50 ms before the JSON reply / before each stream event
  *   stream-hang   non-streaming: never answered; streaming: the first event only, the stream is left open
  *   stream-error  the stream is cut after its second content-bearing event, then the provider's error events follow
- * `error-<status>` (e.g. error-429) is handled by each provider itself, in its own error envelope (`injectedStatus`).
+ * `error-<status>` (e.g. error-429) is handled by each provider itself, in its own error envelope (`injectedStatus`);
+ * `error-<status>-echo` (e.g. error-401-echo) is the same error whose message quotes back the credentials the request
+ * carried (`credentialEcho`), as a provider that echoes a rejected key would.
  */
 export const SPECIAL_MODELS = ['slow', 'stream-hang', 'stream-error'];
 
@@ -20,8 +22,27 @@ export const specialMode = (model) => (SPECIAL_MODELS.includes(model) ? model : 
 
 /** The HTTP status of an injected-error model name (`error-429` -> 429), or null. */
 export function injectedStatus(model) {
-  const m = /^error-(\d{3})$/.exec(typeof model === 'string' ? model : '');
+  const m = /^error-(\d{3})(?:-echo)?$/.exec(typeof model === 'string' ? model : '');
   return m ? Number(m[1]) : null;
+}
+
+/** Headers that carry credentials, per provider: OpenAI/Anthropic bearer, Azure, Anthropic, Gemini, AWS session. */
+const CREDENTIAL_HEADERS = ['authorization', 'api-key', 'x-api-key', 'x-goog-api-key', 'x-amz-security-token'];
+
+/**
+ * For an `error-<status>-echo` model, an error message quoting every credential the request carried (header values
+ * without their auth scheme, and a `?key=` query value); otherwise undefined (the provider's own message).
+ */
+export function credentialEcho(req, model) {
+  if (typeof model !== 'string' || !model.endsWith('-echo')) return undefined;
+  const quoted = [];
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = req.headers[name];
+    if (typeof value === 'string') quoted.push(`${name}: ${value.replace(/^(Bearer|AWS4-HMAC-SHA256)\s+/i, '')}`);
+  }
+  const key = new URL(req.url, 'http://stand-in').searchParams.get('key');
+  if (key !== null) quoted.push(`key: ${key}`);
+  return `The credentials in this request were rejected (${quoted.join('; ')}).`;
 }
 
 export function tryParse(text) {

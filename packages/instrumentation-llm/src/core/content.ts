@@ -36,19 +36,23 @@ export function contentPartsOf(content: unknown, partOf: (block: unknown) => Mes
   return parts;
 }
 
-/** Shortens text parts (then drops the oldest entries) until the JSON fits `max`; always valid JSON. */
-export function boundedJson(value: readonly unknown[], max: number): string {
-  let json = redactCredentials(JSON.stringify(value));
+/**
+ * Shortens text parts (then drops the oldest entries) until the JSON fits `max`; always valid JSON.
+ * Credentials are scrubbed (`secrets`: the client's own, see redact.ts).
+ */
+export function boundedJson(value: readonly unknown[], max: number, secrets?: RegExp): string {
+  let json = redactCredentials(JSON.stringify(value), secrets);
   if (json.length <= max) return json;
-  let items = value.map((item) => structuredClone(item));
+  // Shortened from the scrubbed JSON, so that a cut can never leave the head of a credential behind.
+  let items = JSON.parse(json) as unknown[];
   for (let limit = Math.floor(max / 2); limit >= 16; limit = Math.floor(limit / 2)) {
     items = items.map((item) => shortenStrings(item, limit));
-    json = redactCredentials(JSON.stringify(items));
+    json = redactCredentials(JSON.stringify(items), secrets);
     if (json.length <= max) return json;
   }
   while (items.length > 1) {
     items = items.slice(1);
-    json = redactCredentials(JSON.stringify(items));
+    json = redactCredentials(JSON.stringify(items), secrets);
     if (json.length <= max) return json;
   }
   return '[]';

@@ -16,7 +16,7 @@ import {
 import type { GenAiSemconvProfile, RequestFacts, ResponseFacts, UsageFacts } from '@tokenpath/semconv';
 import type { GenAiInstruments } from './metrics';
 import { boundedJson } from './content';
-import { redactCredentials } from './redact';
+import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
 
 /** What an adapter knows before the call is made. */
@@ -36,6 +36,12 @@ export interface OperationStart {
    * token metrics record it either way. Default true.
    */
   spanUsage?: boolean;
+  /**
+   * The client whose credentials must never reach telemetry, and where it keeps them (redact.ts):
+   * read only when a string goes to telemetry (an error message, captured content).
+   */
+  secretHolder?: object;
+  readSecrets?: SecretReader;
 }
 
 export type ContentKind = 'inputMessages' | 'outputMessages' | 'systemInstructions' | 'toolDefinitions';
@@ -66,6 +72,8 @@ export class GenAiOperation {
   private readonly choiceCount: number;
   private readonly hasFinishReasons: boolean;
   private readonly spanUsage: boolean;
+  private readonly secretHolder: object | undefined;
+  private readonly readSecrets: SecretReader | undefined;
   private readonly startTime = performance.now();
   private firstChunkTime = -1;
   private ended = false;
@@ -85,6 +93,8 @@ export class GenAiOperation {
     this.choiceCount = start.request.choiceCount ?? 1;
     this.hasFinishReasons = start.hasFinishReasons ?? true;
     this.spanUsage = start.spanUsage ?? true;
+    this.secretHolder = start.secretHolder;
+    this.readSecrets = start.readSecrets;
 
     // All request attributes at creation, so samplers see the sampling-relevant ones.
     const attributes: Attributes = { ...base };
@@ -117,7 +127,7 @@ export class GenAiOperation {
   /** Records opt-in content; a no-op unless the user opted in. */
   setContent(kind: ContentKind, messages: readonly unknown[] | undefined): void {
     if (!this.settings.captureContent || messages === undefined || !this.span.isRecording()) return;
-    this.span.setAttribute(this.settings.profile.content[kind], boundedJson(messages, this.settings.maxContentLength));
+    this.span.setAttribute(this.settings.profile.content[kind], boundedJson(messages, this.settings.maxContentLength, this.secrets()));
   }
 
   /** Called for every stream chunk; only the first one costs a clock read. */
@@ -180,11 +190,21 @@ export class GenAiOperation {
       if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
       if (errorType !== undefined) {
         out[p.errorType] = errorType;
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error, errorType) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error, errorType, this.secrets()) });
       }
       span.setAttributes(out);
     }
     span.end();
+  }
+
+  /** The client's configured credentials as one pattern (redact.ts); undefined if it has none or reading fails. */
+  private secrets(): RegExp | undefined {
+    try {
+      return secretPattern(this.secretHolder, this.readSecrets);
+    } catch (e) {
+      instrumentationDiag.debug('tokenpath: could not read the client credentials to scrub', e);
+      return undefined;
+    }
   }
 
   /**
@@ -222,10 +242,10 @@ export function errorTypeOf(error: unknown, fallback: string): string {
   return fallback;
 }
 
-function errorMessage(error: unknown, errorType: string): string {
+function errorMessage(error: unknown, errorType: string, secrets: RegExp | undefined): string {
   try {
     const message = error instanceof Error ? error.message : undefined;
-    return redactCredentials(message || errorType);
+    return redactCredentials(message || errorType, secrets);
   } catch (e) {
     instrumentationDiag.debug('tokenpath: could not read the error message', e);
     return errorType;

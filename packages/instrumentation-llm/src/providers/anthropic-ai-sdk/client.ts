@@ -15,6 +15,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf, type Endpoint } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
+import type { SecretReader } from '../../core/redact';
 import { stringOf } from '../../core/read';
 
 /** Client classes of the platform packages, for versions that do not declare a provider name. */
@@ -33,8 +34,28 @@ export function anthropicStart(self: any, request: RequestFacts, spanUsage: bool
     serverPort: endpoint.port,
     request,
     spanUsage,
+    secretHolder: client,
+    readSecrets: anthropicSecrets,
   };
 }
+
+/**
+ * Where an Anthropic client keeps its credentials: `apiKey` and `authToken` (also the token its
+ * credential cache last fetched), `AnthropicBedrock`'s AWS keys and Bedrock API key, and
+ * `AnthropicVertex`'s `accessToken` or the token its GoogleAuth has already fetched. Credentials the
+ * SDK resolves per request and does not keep (the AWS provider chain, a custom `authClient`) are
+ * not read: their key-shaped forms (`ASIA…`, `ya29.…`, `Bearer …`) are still scrubbed.
+ */
+const anthropicSecrets: SecretReader = (c) => [
+  c.apiKey,
+  c.authToken,
+  c._authState?.tokenCache?.cached?.token,
+  c.awsSecretKey,
+  c.awsAccessKey,
+  c.awsSessionToken,
+  c.accessToken,
+  c._auth?.cachedCredential?.credentials?.access_token,
+];
 
 /** Per client, its provider and the base URL it was read for: read once, not on every call. */
 const providers = new WeakMap<object, { readonly baseURL: unknown; readonly provider: string }>();

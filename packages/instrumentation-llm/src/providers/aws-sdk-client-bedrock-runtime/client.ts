@@ -13,6 +13,7 @@
 import { GEN_AI_PROVIDER_NAME_VALUE_AWS_BEDROCK, type RequestFacts } from '@tokenpath/semconv';
 import type { GenAiOperation, OperationStart } from '../../core/operation';
 import { countOf, objectOf, stringOf } from '../../core/read';
+import type { SecretReader } from '../../core/redact';
 import { safely } from '../../core/safe';
 
 interface ServerEndpoint {
@@ -21,11 +22,16 @@ interface ServerEndpoint {
 }
 
 const MIDDLEWARE_NAME = 'tokenpathBedrockRuntimeObserver';
+/** `@smithy/types` SMITHY_CONTEXT_KEY: where a request's context keeps the selected auth scheme. */
+const SMITHY_CONTEXT_KEY = '__smithy_context';
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'https:': 443, 'http:': 80 };
 
 const observedClients = new WeakSet<object>();
 const endpoints = new WeakMap<object, ServerEndpoint>();
 const responseHeaders = new WeakMap<object, Record<string, unknown>>();
+/** Per client, the identity (credentials) the SDK resolved for its last request. */
+const identities = new WeakMap<object, Record<string, unknown>>();
+const NO_SECRETS: readonly unknown[] = [];
 
 export function bedrockStart(operation: string, client: unknown, request: RequestFacts, hasFinishReasons = true): OperationStart {
   const c = objectOf(client);
@@ -38,8 +44,21 @@ export function bedrockStart(operation: string, client: unknown, request: Reques
     serverPort: endpoint?.port,
     request,
     hasFinishReasons,
+    secretHolder: c,
+    readSecrets: bedrockSecrets,
   };
 }
+
+/**
+ * Where a Bedrock Runtime client keeps its credentials: the AWS SDK resolves them (possibly through
+ * an async provider chain) for each request and keeps them nowhere readable, so the middleware below
+ * remembers the identity the SDK itself had resolved for the last request (never resolving one):
+ * secret access key, session token, access key id, or a Bedrock API key (bearer token).
+ */
+const bedrockSecrets: SecretReader = (client) => {
+  const id = identities.get(client);
+  return id ? [id.secretAccessKey, id.sessionToken, id.accessKeyId, id.token] : NO_SECRETS;
+};
 
 /** Sets the endpoint on an operation that started before the client's endpoint was known. */
 export function learnServer(op: GenAiOperation, client: unknown): void {
@@ -61,8 +80,11 @@ function observeClient(client: Record<string, any>): void {
   if (typeof stack?.add !== 'function') return;
   // `build` runs after the endpoint and the serializer and outside retries and deserialization:
   // it sees the final request, the response of the attempt that counted, and the parsed output.
-  const middleware = (next: (args: any) => Promise<any>) => async (args: any) => {
+  // The identity was resolved by the SDK's auth-scheme middleware (serialize step) for this request.
+  const middleware = (next: (args: any) => Promise<any>, context: any) => async (args: any) => {
     safely('reading the Bedrock endpoint', () => rememberEndpoint(client, args?.request));
+    const identity = objectOf(context?.[SMITHY_CONTEXT_KEY]?.selectedHttpAuthScheme?.identity);
+    if (identity) identities.set(client, identity);
     const result = await next(args);
     safely('reading Bedrock response headers', () => rememberHeaders(result));
     return result;

@@ -12,6 +12,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
+import type { SecretReader } from '../../core/redact';
 import { objectOf, stringOf } from '../../core/read';
 
 /** `this` of the patched `Models` methods: the SDK keeps its `ApiClient` on `apiClient`. */
@@ -31,8 +32,19 @@ export function googleStart(
     serverPort: endpoint.port,
     request,
     hasFinishReasons,
+    secretHolder: apiClient,
+    readSecrets: googleSecrets,
   };
 }
+
+/**
+ * Where the SDK's `ApiClient` keeps its credentials: the Gemini API key (sent as `x-goog-api-key`),
+ * and for Vertex AI the OAuth access token its GoogleAuth has already fetched (never fetched here).
+ */
+const googleSecrets: SecretReader = (apiClient) => {
+  const options = apiClient.clientOptions;
+  return [options?.apiKey, options?.auth?.apiKey, options?.auth?.googleAuth?.cachedCredential?.credentials?.access_token];
+};
 
 export function configOf(params: unknown): Record<string, any> {
   return objectOf(objectOf(params)?.config) ?? {};
