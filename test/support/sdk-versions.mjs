@@ -34,6 +34,8 @@ export const SDK_VERSIONS = {
   openai: ['4.104.0', '5.23.2', '6.49.0'],
   '@anthropic-ai/sdk': ['0.11.0', '0.20.9', '0.39.0', '0.71.2', '0.137.0'],
   '@google/genai': ['1.52.0', '2.32.0'],
+  'groq-sdk': ['0.5.0', '0.37.0'],
+  'together-ai': ['0.6.0', '0.33.0'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;

@@ -9,7 +9,7 @@ import { GEN_AI_PROVIDER_NAME_VALUE_TOGETHER_AI } from '@tokenpath/semconv';
 import type { ProviderPatcher } from '../provider';
 import { openAiFormatModule } from '../openai-format-sdk';
 
-/** Tested: 0.6.0, 0.52.0 (see README). 1.x stays unpatched until tested. */
+/** Tested: 0.6.0, 0.33.0, 0.52.0 (see README). 1.x stays unpatched until tested. */
 export const TOGETHER_SUPPORTED_VERSIONS = ['>=0.6.0 <1'];
 
 export const togetherModule = (patcher: ProviderPatcher): InstrumentationNodeModuleDefinition =>
