@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Path (a): the app's OTLP into the Datadog Agent's OTLP ingest (app.env for the app, datadog.yaml for the Agent).
+#
+#   bash examples/datadog/agent-otlp/run.sh
+#     runs examples/apps/two-providers.cjs (OpenAI and Anthropic calls; the local LLM stand-in unless OPENAI_API_KEY /
+#     ANTHROPIC_API_KEY are set) under the register entry with app.env, sending to the Datadog Agent on this host.
+#
+#   bash examples/datadog/agent-otlp/run.sh --check
+#     offline: starts Datadog's APM test agent (ddapm-test-agent) in the Agent's place on 127.0.0.1, runs the same app
+#     with the same app.env (only the endpoint's port differs if OTLP_HTTP_PORT is set), prints what the test agent
+#     decoded as JSON on stdout (see examples/datadog/read-test-agent.mjs), stops it and exits 0 (1 when no spans or
+#     no metrics arrived within CHECK_TIMEOUT seconds, default 30).
+#
+# --check ports (overridable): the trace intake 8126 (TRACE_PORT), OTLP/HTTP 4318 (OTLP_HTTP_PORT), OTLP/gRPC 4317
+# (OTLP_GRPC_PORT). NODE names the node binary (default: the repository's).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+check=false
+case "${1:-}" in
+  --check) check=true ;;
+  "") ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+node="${NODE:-$root/node_modules/.bin/node}"
+[ -x "$node" ] || node=node
+
+set -a
+. "$here/app.env"
+set +a
+
+if $check; then
+  . "$root/examples/datadog/test-agent.sh"
+  trace_port="${TRACE_PORT:-8126}" http_port="${OTLP_HTTP_PORT:-4318}" grpc_port="${OTLP_GRPC_PORT:-4317}"
+  test_agent_start "$trace_port" "$http_port" "$grpc_port"
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$http_port"
+fi
+
+echo "agent-otlp: app -> $OTEL_EXPORTER_OTLP_ENDPOINT ($OTEL_EXPORTER_OTLP_PROTOCOL, metrics temporality $OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE)" >&2
+(cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
+$check || exit 0
+
+"$node" "$root/examples/datadog/read-test-agent.mjs" --trace-url "http://127.0.0.1:$trace_port" \
+  --otlp-url "http://127.0.0.1:$http_port" --expect otlp-traces,otlp-metrics --timeout "${CHECK_TIMEOUT:-30}"
