@@ -22,6 +22,8 @@ import { openaiClient, useTestbed } from '../../packages/instrumentation-llm/tes
 import {
   STAINLESS_ERROR_CLASS,
   caseTest,
+  chatOutputTokens,
+  completeFinishReasons,
   corpusPresent,
   expectReplayed,
   folderOf,
@@ -109,42 +111,6 @@ function choiceCount(body: Record<string, any>): number {
   return Number.isInteger(body.n) && body.n >= 0 && body.n !== 1 ? body.n : 1;
 }
 
-/**
- * The rule of `GenAiOperation.completeFinishReasons` (src/core/operation.ts): when no reasons were seen, a failed
- * operation that had received a first stream chunk gets an empty list; then every missing position is `error`, up
- * to max(choice count, reasons seen) for a failed operation, up to the reasons seen otherwise.
- */
-function completeFinishReasons(
-  reasons: (string | number)[] | undefined,
-  failed: boolean,
-  sawFirstChunk: boolean,
-  choices: number,
-): (string | number)[] | undefined {
-  if (reasons === undefined) {
-    if (!failed || !sawFirstChunk) return undefined;
-    reasons = [];
-  }
-  const out = [...reasons];
-  const length = failed ? Math.max(choices, out.length) : out.length;
-  for (let i = 0; i < length; i++) if (out[i] === undefined || out[i] === null) out[i] = 'error';
-  return out;
-}
-
-/** Output tokens per the conventions: xAI leaves reasoning out of completion_tokens; its total says so. */
-function outputTokens(c: WireCase): number | null {
-  const e = c.expected;
-  if (c.api === 'responses' || c.api === 'embeddings') return e.output_tokens;
-  if (
-    e.output_tokens !== null &&
-    e.input_tokens !== null &&
-    e.reasoning_tokens &&
-    e.total_tokens === e.input_tokens + e.output_tokens + e.reasoning_tokens
-  ) {
-    return e.output_tokens + e.reasoning_tokens;
-  }
-  return e.output_tokens;
-}
-
 function expectedAttributes(c: WireCase, failed: boolean, sawFirstChunk: boolean, choices: number): Expected {
   const e = c.expected;
   const hasFinishReasons = c.api === 'chat.completions' || c.api === 'completions';
@@ -155,7 +121,7 @@ function expectedAttributes(c: WireCase, failed: boolean, sawFirstChunk: boolean
     'gen_ai.response.finish_reasons': (hasFinishReasons
       ? completeFinishReasons(reasons, failed, sawFirstChunk, choices)
       : undefined) as AttributeValue | undefined,
-    'gen_ai.usage.output_tokens': present(outputTokens(c)),
+    'gen_ai.usage.output_tokens': present(chatOutputTokens(c)),
   };
 }
 

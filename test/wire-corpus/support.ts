@@ -202,6 +202,44 @@ export async function expectReplayed(h: Harness, c: WireCase, outcome: { thrown:
   return span;
 }
 
+// ---- OpenAI chat-format mappings (every SDK of the format) -----------------------------------------------------
+
+/**
+ * The rule of `GenAiOperation.completeFinishReasons` (src/core/operation.ts): when no reasons were seen, a failed
+ * operation that had received a first stream chunk gets an empty list; then every missing position is `error`, up
+ * to max(choice count, reasons seen) for a failed operation, up to the reasons seen otherwise.
+ */
+export function completeFinishReasons(
+  reasons: (string | number)[] | undefined,
+  failed: boolean,
+  sawFirstChunk: boolean,
+  choices: number,
+): (string | number)[] | undefined {
+  if (reasons === undefined) {
+    if (!failed || !sawFirstChunk) return undefined;
+    reasons = [];
+  }
+  const out = [...reasons];
+  const length = failed ? Math.max(choices, out.length) : out.length;
+  for (let i = 0; i < length; i++) if (out[i] === undefined || out[i] === null) out[i] = 'error';
+  return out;
+}
+
+/** Output tokens per the conventions: xAI leaves reasoning out of completion_tokens; its total says so. */
+export function chatOutputTokens(c: WireCase): number | null {
+  const e = c.expected;
+  if (c.api === 'responses' || c.api === 'embeddings') return e.output_tokens;
+  if (
+    e.output_tokens !== null &&
+    e.input_tokens !== null &&
+    e.reasoning_tokens &&
+    e.total_tokens === e.input_tokens + e.output_tokens + e.reasoning_tokens
+  ) {
+    return e.output_tokens + e.reasoning_tokens;
+  }
+  return e.output_tokens;
+}
+
 /**
  * HTTP status → the error class the Stainless SDKs (openai, @anthropic-ai/sdk) throw, and so the
  * adapter's `error.type`; each SDK adds its own statuses. Any other status is their plain `APIError`.
