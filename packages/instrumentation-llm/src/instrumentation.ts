@@ -1,10 +1,11 @@
 import { InstrumentationBase, isWrapped, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
-import { PROFILE_INCUBATING_1_45, type GenAiSemconvProfile } from '@tokenpath/semconv';
+import type { SemconvSelection } from '@tokenpath/semconv';
 import type { LlmInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { createInstruments, type GenAiInstruments } from './core/metrics';
 import type { OperationSettings } from './core/operation';
 import { parseCaptureContentEnv } from './core/content';
+import { semconvFromEnv } from './core/semconv-opt-in';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
 import type { ProviderPatcher } from './providers/provider';
 import { openaiModule } from './providers/openai';
@@ -26,7 +27,7 @@ const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationConfig> implements SettingsSource {
   private _instruments: GenAiInstruments | undefined;
   private _settings: OperationSettings | undefined;
-  private readonly _profile: GenAiSemconvProfile = PROFILE_INCUBATING_1_45;
+  private _semconv: SemconvSelection | undefined;
 
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -59,7 +60,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
     if (this._settings === undefined) {
       const config = this.getConfig();
       this._settings = {
-        profile: this._profile,
+        profile: this.semconv().span,
         tracer: this.tracer,
         instruments: this._instruments ?? this.buildInstruments(),
         captureContent:
@@ -68,6 +69,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
             this._diag.warn(m),
           ),
         maxContentLength: config.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH,
+        onUsage: config.onUsage,
       };
     }
     return this._settings;
@@ -90,7 +92,15 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   }
 
   private buildInstruments(): GenAiInstruments {
-    return createInstruments(this.meter, this._profile ?? PROFILE_INCUBATING_1_45);
+    return createInstruments(this.meter, this.semconv().metrics);
+  }
+
+  /**
+   * The names to emit, from `OTEL_SEMCONV_STABILITY_OPT_IN`, read once (on first use: the base
+   * constructor builds instruments before this class's fields are initialised).
+   */
+  private semconv(): SemconvSelection {
+    return (this._semconv ??= semconvFromEnv(process.env.OTEL_SEMCONV_STABILITY_OPT_IN));
   }
 
   private wrapMethod(target: object, method: string, adapter: CallAdapter): void {

@@ -68,6 +68,20 @@ export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions' as c
 export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions' as const;
 /** The kind of token a `gen_ai.client.token.usage` point counts (`input`, `output`). @experimental */
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type' as const;
+/**
+ * Input tokens written to the provider's cache: the newest name of `gen_ai.usage.cache_creation.input_tokens`
+ * (GenAI repository PR #440; not in semantic-conventions 1.45).
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/client-inference.md
+ * @experimental
+ */
+export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens' as const;
+/**
+ * The modality of the tokens a `gen_ai.client.inference.usage.*` counter point counts (GenAI
+ * repository PR #374; not in semantic-conventions 1.45).
+ * https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/token-metrics.yaml
+ * @experimental
+ */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality' as const;
 
 /** The service tier the request asked for (set when it is not `auto`). @experimental */
 export const ATTR_OPENAI_REQUEST_SERVICE_TIER = 'openai.request.service_tier' as const;

@@ -60,6 +60,55 @@ export interface HistogramDescriptor {
   readonly buckets: readonly number[];
 }
 
+/** A monotonic counter the profile asks for. */
+export interface CounterDescriptor {
+  readonly name: string;
+  readonly unit: string;
+  readonly description: string;
+}
+
+/**
+ * Token counters: one monotonic counter per usage fact, each point keyed by a modality attribute.
+ * Recorded for every call of the family, failures included: the stated count, or 0 when the
+ * call stated none (a 0 never changes a total; it keeps the series complete, as the conventions ask).
+ */
+export interface UsageCounters {
+  readonly counters: { readonly [K in keyof UsageFacts]?: CounterDescriptor };
+  readonly modality: string;
+  /** The modality of counts a provider states only in total (all of them, today). */
+  readonly modalityUnknown: string;
+}
+
+/**
+ * The metrics of one family of operations (the newest conventions meter inference and embeddings
+ * under their own names). A family replaces the profile's default metrics for its operations.
+ */
+export interface OperationFamilyMetrics {
+  /** `gen_ai.operation.name` values of the family. */
+  readonly operations: readonly string[];
+  readonly duration: HistogramDescriptor;
+  readonly timeToFirstChunk?: HistogramDescriptor;
+  readonly usageCounters?: UsageCounters;
+  /** Per-call token histograms (no token type, no modality): one point per stated count. */
+  readonly tokenHistograms?: { readonly [K in keyof UsageFacts]?: HistogramDescriptor };
+}
+
+/** The metrics a profile asks for. */
+export interface ProfileMetrics {
+  /** Duration of every call no family claims. */
+  readonly operationDuration: HistogramDescriptor;
+  /** Time to first chunk of a stream no family claims. */
+  readonly timeToFirstChunk: HistogramDescriptor;
+  /** One histogram of token counts keyed by token type (`gen_ai.client.token.usage`), for calls no family claims. */
+  readonly tokenUsage?: HistogramDescriptor;
+  /** Attribute that says which kind of token a token-usage point counts, and its values. */
+  readonly tokenType?: string;
+  readonly tokenTypeInput?: string;
+  readonly tokenTypeOutput?: string;
+  /** Operation families with metrics of their own. */
+  readonly families?: readonly OperationFamilyMetrics[];
+}
+
 /** Content attributes (opt-in). */
 export interface ContentAttributeNames {
   readonly inputMessages: string;
@@ -87,13 +136,5 @@ export interface GenAiSemconvProfile {
   readonly usage: readonly (readonly [keyof UsageFacts, string])[];
   readonly timeToFirstChunk: string;
   readonly content: ContentAttributeNames;
-  readonly metrics: {
-    readonly operationDuration: HistogramDescriptor;
-    readonly tokenUsage: HistogramDescriptor;
-    readonly timeToFirstChunk: HistogramDescriptor;
-    /** Attribute that says which kind of token a token-usage point counts, and its values. */
-    readonly tokenType: string;
-    readonly tokenTypeInput: string;
-    readonly tokenTypeOutput: string;
-  };
+  readonly metrics: ProfileMetrics;
 }

@@ -67,6 +67,15 @@ export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input' as const;
 /** Output tokens. @experimental */
 export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output' as const;
 
+/** Text tokens (`gen_ai.token.modality`; not in semantic-conventions 1.45). @experimental */
+export const GEN_AI_TOKEN_MODALITY_VALUE_TEXT = 'text' as const;
+/** Image tokens. @experimental */
+export const GEN_AI_TOKEN_MODALITY_VALUE_IMAGE = 'image' as const;
+/** Audio tokens. @experimental */
+export const GEN_AI_TOKEN_MODALITY_VALUE_AUDIO = 'audio' as const;
+/** Tokens of a modality the provider does not state: every count a provider states only in total. @experimental */
+export const GEN_AI_TOKEN_MODALITY_VALUE_UNKNOWN = 'unknown' as const;
+
 /** Plain text output. @experimental */
 export const GEN_AI_OUTPUT_TYPE_VALUE_TEXT = 'text' as const;
 /** JSON output (structured outputs, JSON mode). @experimental */

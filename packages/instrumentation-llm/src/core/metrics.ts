@@ -1,16 +1,51 @@
-import type { Histogram, Meter } from '@opentelemetry/api';
-import type { GenAiSemconvProfile, HistogramDescriptor } from '@tokenpath/semconv';
+/**
+ * The metric instruments of the active semconv profiles, built once per meter, and the one place a
+ * finished call's duration and token counts are recorded. Which instruments exist (histograms keyed
+ * by token type, or monotonic counters keyed by modality) is the profile's data; recording only
+ * walks what was built, so a call pays for nothing its profile does not ask for.
+ */
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type {
+  CounterDescriptor,
+  GenAiSemconvProfile,
+  HistogramDescriptor,
+  OperationFamilyMetrics,
+  UsageFacts,
+} from '@tokenpath/semconv';
+
+type UsageFact = keyof UsageFacts;
+
+/** The instruments of one family of operations under one profile. */
+interface FamilyInstruments {
+  readonly duration: Histogram;
+  readonly timeToFirstChunk: Histogram | undefined;
+  /** `gen_ai.client.token.usage`: one histogram, a point per token type. */
+  readonly tokenUsage:
+    | { readonly histogram: Histogram; readonly typeKey: string; readonly input: string; readonly output: string }
+    | undefined;
+  /** Monotonic counters by usage fact, every point with one modality. */
+  readonly counters:
+    | { readonly entries: readonly (readonly [UsageFact, Counter])[]; readonly modalityKey: string; readonly modalityUnknown: string }
+    | undefined;
+  /** Per-call histograms by usage fact. */
+  readonly tokenHistograms: readonly (readonly [UsageFact, Histogram])[];
+}
+
+/** One profile's instruments: those of each operation family, and the default for other operations. */
+interface ProfileInstruments {
+  readonly byOperation: ReadonlyMap<string, FamilyInstruments>;
+  readonly other: FamilyInstruments;
+}
 
 /** The instruments every operation records into; created once per meter, never per call. */
 export interface GenAiInstruments {
-  readonly operationDuration: Histogram;
-  readonly tokenUsage: Histogram;
-  readonly timeToFirstChunk: Histogram;
+  /** One entry per active profile (two when both the default and the newest names are emitted). */
+  readonly profiles: readonly ProfileInstruments[];
 }
 
+// Instruments are created with the conventions' bucket advice:
+// https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/gen-ai-metrics.md
 function histogram(meter: Meter, d: HistogramDescriptor): Histogram {
-  // Bucket advice as the conventions give it:
-  // https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/gen-ai-metrics.md
   return meter.createHistogram(d.name, {
     unit: d.unit,
     description: d.description,
@@ -18,10 +53,110 @@ function histogram(meter: Meter, d: HistogramDescriptor): Histogram {
   });
 }
 
-export function createInstruments(meter: Meter, profile: GenAiSemconvProfile): GenAiInstruments {
+function counter(meter: Meter, d: CounterDescriptor): Counter {
+  return meter.createCounter(d.name, { unit: d.unit, description: d.description });
+}
+
+function entries<D, I>(
+  meter: Meter,
+  byFact: { readonly [K in UsageFact]?: D } | undefined,
+  create: (meter: Meter, d: D) => I,
+): (readonly [UsageFact, I])[] {
+  if (byFact === undefined) return [];
+  return (Object.keys(byFact) as UsageFact[]).map((fact) => [fact, create(meter, byFact[fact] as D)] as const);
+}
+
+function familyInstruments(meter: Meter, f: OperationFamilyMetrics): FamilyInstruments {
+  const c = f.usageCounters;
   return {
-    operationDuration: histogram(meter, profile.metrics.operationDuration),
-    tokenUsage: histogram(meter, profile.metrics.tokenUsage),
-    timeToFirstChunk: histogram(meter, profile.metrics.timeToFirstChunk),
+    duration: histogram(meter, f.duration),
+    timeToFirstChunk: f.timeToFirstChunk && histogram(meter, f.timeToFirstChunk),
+    tokenUsage: undefined,
+    counters: c && {
+      entries: entries(meter, c.counters, counter),
+      modalityKey: c.modality,
+      modalityUnknown: c.modalityUnknown,
+    },
+    tokenHistograms: entries(meter, f.tokenHistograms, histogram),
   };
+}
+
+function profileInstruments(meter: Meter, profile: GenAiSemconvProfile): ProfileInstruments {
+  const m = profile.metrics;
+  const byOperation = new Map<string, FamilyInstruments>();
+  for (const family of m.families ?? []) {
+    const instruments = familyInstruments(meter, family);
+    for (const operation of family.operations) byOperation.set(operation, instruments);
+  }
+  const tokenUsage =
+    m.tokenUsage && m.tokenType && m.tokenTypeInput && m.tokenTypeOutput
+      ? { histogram: histogram(meter, m.tokenUsage), typeKey: m.tokenType, input: m.tokenTypeInput, output: m.tokenTypeOutput }
+      : undefined;
+  return {
+    byOperation,
+    other: {
+      duration: histogram(meter, m.operationDuration),
+      timeToFirstChunk: histogram(meter, m.timeToFirstChunk),
+      tokenUsage,
+      counters: undefined,
+      tokenHistograms: [],
+    },
+  };
+}
+
+/**
+ * Builds the instruments of each profile. The SDK returns the same instrument for the same name
+ * on one meter, so names two profiles share (`gen_ai.client.operation.duration` for embeddings
+ * under 1.45 and for other operations under the newest) stay one instrument each.
+ */
+export function createInstruments(
+  meter: Meter,
+  profiles: GenAiSemconvProfile | readonly GenAiSemconvProfile[],
+): GenAiInstruments {
+  const list: readonly GenAiSemconvProfile[] = Array.isArray(profiles) ? profiles : [profiles as GenAiSemconvProfile];
+  return { profiles: list.map((p) => profileInstruments(meter, p)) };
+}
+
+/**
+ * Records one finished call under every active profile. `attributes` are the call's
+ * low-cardinality attributes (`gen_ai.response.model` included, `error.type` not);
+ * `attributesWithError` adds `error.type` on a failure (the same object on success).
+ */
+export function recordCall(
+  instruments: GenAiInstruments,
+  operation: string,
+  attributes: Attributes,
+  attributesWithError: Attributes,
+  usage: UsageFacts,
+  durationSeconds: number,
+  timeToFirstChunkSeconds: number | undefined,
+): void {
+  for (const profile of instruments.profiles) {
+    const f = profile.byOperation.get(operation) ?? profile.other;
+    f.duration.record(durationSeconds, attributesWithError);
+    if (f.timeToFirstChunk !== undefined && timeToFirstChunkSeconds !== undefined) {
+      f.timeToFirstChunk.record(timeToFirstChunkSeconds, attributesWithError);
+    }
+    const t = f.tokenUsage;
+    if (t !== undefined) {
+      if (usage.inputTokens !== undefined) {
+        t.histogram.record(usage.inputTokens, { ...attributesWithError, [t.typeKey]: t.input });
+      }
+      if (usage.outputTokens !== undefined) {
+        t.histogram.record(usage.outputTokens, { ...attributesWithError, [t.typeKey]: t.output });
+      }
+    }
+    const c = f.counters;
+    if (c !== undefined) {
+      // Every call adds to every counter, failures included: a count the call did not state adds
+      // 0, which changes no total (never an estimate), as the conventions ask.
+      // https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/token-metrics.yaml
+      const counted = { ...attributes, [c.modalityKey]: c.modalityUnknown };
+      for (const [fact, instrument] of c.entries) instrument.add(usage[fact] ?? 0, counted);
+    }
+    for (const [fact, instrument] of f.tokenHistograms) {
+      const value = usage[fact];
+      if (value !== undefined) instrument.record(value, attributesWithError);
+    }
+  }
 }

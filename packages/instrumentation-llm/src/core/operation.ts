@@ -13,8 +13,17 @@ import {
   context as apiContext,
   trace,
 } from '@opentelemetry/api';
-import type { GenAiSemconvProfile, RequestFacts, ResponseFacts, UsageFacts } from '@tokenpath/semconv';
-import type { GenAiInstruments } from './metrics';
+import {
+  ATTR_TOKENPATH_USAGE_SOURCE,
+  TOKENPATH_USAGE_SOURCE_VALUE_NONE,
+  TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER,
+  type GenAiSemconvProfile,
+  type RequestFacts,
+  type ResponseFacts,
+  type UsageFacts,
+} from '@tokenpath/semconv';
+import { recordCall, type GenAiInstruments } from './metrics';
+import { buildUsageRecord, deliverUsageRecord, type UsageHook } from './usage-record';
 import { boundedJson } from './content';
 import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
@@ -53,6 +62,8 @@ export interface OperationSettings {
   readonly instruments: GenAiInstruments;
   readonly captureContent: boolean;
   readonly maxContentLength: number;
+  /** The app's per-call usage hook; without one, no usage record is built. */
+  readonly onUsage?: UsageHook;
 }
 
 export class GenAiOperation {
@@ -68,6 +79,7 @@ export class GenAiOperation {
   scratch: unknown;
 
   private readonly settings: OperationSettings;
+  private readonly start: OperationStart;
   private metricAttributes: Attributes;
   private readonly choiceCount: number;
   private readonly hasFinishReasons: boolean;
@@ -80,6 +92,7 @@ export class GenAiOperation {
 
   constructor(settings: OperationSettings, start: OperationStart, parent: Context = apiContext.active()) {
     this.settings = settings;
+    this.start = start;
     const p = settings.profile;
     const model = start.request.model;
     // Low-cardinality attributes only: these are what every metric point carries.
@@ -157,21 +170,10 @@ export class GenAiOperation {
     const durationSeconds = (performance.now() - this.startTime) / 1000;
 
     let attributes = this.metricAttributes;
-    if (this.response.model !== undefined || errorType !== undefined) {
-      attributes = { ...attributes };
-      if (this.response.model !== undefined) attributes[p.responseModel] = this.response.model;
-      if (errorType !== undefined) attributes[p.errorType] = errorType;
-    }
-    instruments.operationDuration.record(durationSeconds, attributes);
-    const { inputTokens, outputTokens } = this.usage;
-    if (inputTokens !== undefined) {
-      instruments.tokenUsage.record(inputTokens, { ...attributes, [p.metrics.tokenType]: p.metrics.tokenTypeInput });
-    }
-    if (outputTokens !== undefined) {
-      instruments.tokenUsage.record(outputTokens, { ...attributes, [p.metrics.tokenType]: p.metrics.tokenTypeOutput });
-    }
+    if (this.response.model !== undefined) attributes = { ...attributes, [p.responseModel]: this.response.model };
+    const attributesWithError = errorType === undefined ? attributes : { ...attributes, [p.errorType]: errorType };
     const ttfc = this.firstChunkTime < 0 ? undefined : (this.firstChunkTime - this.startTime) / 1000;
-    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes);
+    recordCall(instruments, this.start.operation, attributes, attributesWithError, this.usage, durationSeconds, ttfc);
 
     const span = this.span;
     if (span.isRecording()) {
@@ -182,10 +184,17 @@ export class GenAiOperation {
         if (value !== undefined) out[key] = value;
       }
       if (this.spanUsage) {
+        let stated = false;
         for (const [fact, key] of p.usage) {
           const value = this.usage[fact];
-          if (value !== undefined) out[key] = value;
+          if (value !== undefined) {
+            out[key] = value;
+            stated = true;
+          }
         }
+        // Says whether the counts are the provider's or missing (an aborted stream, a host that
+        // never reports usage): a missing count stays missing, never an estimate.
+        out[ATTR_TOKENPATH_USAGE_SOURCE] = stated ? TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER : TOKENPATH_USAGE_SOURCE_VALUE_NONE;
       }
       if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
       if (errorType !== undefined) {
@@ -195,6 +204,27 @@ export class GenAiOperation {
       span.setAttributes(out);
     }
     span.end();
+    if (this.settings.onUsage !== undefined) this.deliverUsage(this.settings.onUsage, durationSeconds, errorType);
+  }
+
+  /** One usage record for the app's hook; built only when there is a hook. */
+  private deliverUsage(hook: UsageHook, durationSeconds: number, errorType: string | undefined): void {
+    const p = this.settings.profile;
+    const server = this.metricAttributes;
+    const record = buildUsageRecord({
+      provider: this.start.provider,
+      operation: this.start.operation,
+      requestModel: this.start.request.model,
+      responseModel: this.response.model,
+      serverAddress: server[p.serverAddress] as string | undefined,
+      serverPort: server[p.serverPort] as number | undefined,
+      stream: this.start.request.stream === true,
+      usage: this.usage,
+      durationSeconds,
+      errorType,
+      spanContext: this.span.spanContext(),
+    });
+    deliverUsageRecord(hook, record);
   }
 
   /** The client's configured credentials as one pattern (redact.ts); undefined if it has none or reading fails. */

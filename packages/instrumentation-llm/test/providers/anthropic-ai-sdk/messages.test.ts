@@ -42,6 +42,7 @@ describe('messages.create', () => {
       'gen_ai.usage.output_tokens': usage.output_tokens,
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.cache_creation.input_tokens': 0,
+      'tokenpath.usage.source': 'provider',
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -151,6 +152,7 @@ describe('messages.create with stream: true', () => {
       'gen_ai.usage.cache_creation.input_tokens': delta.cache_creation_input_tokens,
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.output_tokens': delta.output_tokens,
+      'tokenpath.usage.source': 'provider',
     });
     expect(ttfc).toBeGreaterThan(0);
     await expectTokenTotals(bed.h, { input: delta.input_tokens + delta.cache_creation_input_tokens, output: delta.output_tokens });

@@ -49,6 +49,7 @@ describe('@anthropic-ai/vertex-sdk', () => {
       'gen_ai.usage.output_tokens': usage.output_tokens,
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.cache_creation.input_tokens': 0,
+      'tokenpath.usage.source': 'provider',
     });
   });
 

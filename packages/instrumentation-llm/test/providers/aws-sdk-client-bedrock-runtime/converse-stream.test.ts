@@ -30,6 +30,7 @@ describe('ConverseStreamCommand', () => {
       'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.usage.input_tokens': usage.inputTokens,
       'gen_ai.usage.output_tokens': usage.outputTokens,
+      'tokenpath.usage.source': 'provider',
     });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
     const tokens = await bed.h.points('gen_ai.client.token.usage');

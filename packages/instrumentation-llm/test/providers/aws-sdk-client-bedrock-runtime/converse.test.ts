@@ -38,6 +38,7 @@ describe('ConverseCommand', () => {
       'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.usage.input_tokens': result.usage.inputTokens,
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
+      'tokenpath.usage.source': 'provider',
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });

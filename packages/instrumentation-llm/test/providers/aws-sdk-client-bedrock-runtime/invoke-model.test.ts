@@ -104,6 +104,7 @@ function expectedAttributes(f: Family, usage: Record<string, any>, id: unknown, 
     'gen_ai.response.finish_reasons': [f.finish],
     'gen_ai.usage.input_tokens': servedInput(usage),
     'gen_ai.usage.output_tokens': servedOutput(usage),
+    'tokenpath.usage.source': 'provider',
     ...(f.family === 'Anthropic' ? { 'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_creation.input_tokens': 0 } : {}),
   };
 }
@@ -226,6 +227,7 @@ describe('InvokeModel accounting', () => {
       'server.port': bed.standIn.port,
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.inputTokenCount,
+      'tokenpath.usage.source': 'provider',
     });
     const tokens = await bed.h.points('gen_ai.client.token.usage');
     expect(tokens.map((p) => p.attributes['gen_ai.token.type'])).toEqual(['input']);

@@ -19,6 +19,7 @@ describe('models.embedContent', () => {
       'server.address': '127.0.0.1',
       'server.port': bed.standIn.port,
       'gen_ai.embeddings.dimension.count': 16,
+      'tokenpath.usage.source': 'none',
     });
     expect(await bed.h.points('gen_ai.client.token.usage')).toEqual([]);
     expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
@@ -38,6 +39,7 @@ describe('models.embedContent', () => {
       'server.port': bed.standIn.port,
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 5,
+      'tokenpath.usage.source': 'provider',
     });
     const tokens = await expectTokenTotals(bed.h, { input: 5 });
     expect(tokens.filter((p) => p.attributes['gen_ai.token.type'] === 'output')).toEqual([]);

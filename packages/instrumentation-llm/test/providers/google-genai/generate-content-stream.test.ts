@@ -30,6 +30,7 @@ describe('models.generateContentStream', () => {
       'gen_ai.usage.output_tokens': usage.candidatesTokenCount + usage.thoughtsTokenCount,
       'gen_ai.usage.reasoning.output_tokens': 2,
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
+      'tokenpath.usage.source': 'provider',
     });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
     expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);

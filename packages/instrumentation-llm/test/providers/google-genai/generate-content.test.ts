@@ -52,6 +52,7 @@ describe('models.generateContent on the Gemini API', () => {
       'gen_ai.usage.input_tokens': 7,
       'gen_ai.usage.output_tokens': 26, // candidates (24) + thoughts (2): thinking is billed as output
       'gen_ai.usage.reasoning.output_tokens': 2,
+      'tokenpath.usage.source': 'provider',
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -234,6 +235,7 @@ describe('Vertex AI', () => {
       'gen_ai.response.finish_reasons': ['STOP'],
       'gen_ai.usage.input_tokens': usage.promptTokenCount,
       'gen_ai.usage.output_tokens': usage.candidatesTokenCount,
+      'tokenpath.usage.source': 'provider',
     });
   });
 

@@ -49,6 +49,7 @@ describe('chat.completions.create', () => {
       'gen_ai.usage.output_tokens': usage.completion_tokens,
       'gen_ai.usage.cache_read.input_tokens': usage.prompt_tokens_details.cached_tokens,
       'gen_ai.usage.reasoning.output_tokens': 0,
+      'tokenpath.usage.source': 'provider',
     });
     expect(usage.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);

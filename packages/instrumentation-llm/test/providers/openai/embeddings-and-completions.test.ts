@@ -19,6 +19,7 @@ describe('embeddings.create', () => {
       'gen_ai.response.model': 'text-embedding-3-small',
       'gen_ai.embeddings.dimension.count': 16,
       'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.prompt_tokens,
+      'tokenpath.usage.source': 'provider',
     });
     const tokens = await expectTokenTotals(bed.h, { input: bed.standIn.served[0].usage!.prompt_tokens });
     expect(tokens.filter((p) => p.attributes['gen_ai.token.type'] === 'output')).toEqual([]);

@@ -38,6 +38,7 @@ describe('responses.create', () => {
       'gen_ai.usage.output_tokens': usage.output_tokens,
       'gen_ai.usage.cache_read.input_tokens': usage.input_tokens_details.cached_tokens,
       'gen_ai.usage.reasoning.output_tokens': usage.output_tokens_details.reasoning_tokens,
+      'tokenpath.usage.source': 'provider',
     });
     expect(usage.output_tokens_details.reasoning_tokens).toBe(2);
     expect(usage.input_tokens_details.cached_tokens).toBeGreaterThan(0);
