@@ -75,6 +75,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         'gen_ai.response.finish_reasons': [spec.stopReason],
         'gen_ai.usage.input_tokens': served().input,
         'gen_ai.usage.output_tokens': served().output,
+        'tokenpath.usage.source': 'provider',
       });
       expect(result.usage.prompt_tokens).toBe(served().input);
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
@@ -133,6 +134,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         'gen_ai.usage.input_tokens': served().input,
         'gen_ai.usage.output_tokens': served().output,
         'gen_ai.response.time_to_first_chunk': ttfc,
+        'tokenpath.usage.source': 'provider',
       });
       expect(pointCount(await bed.h.points(DURATION))).toBe(1);
       expect(pointCount(await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))).toBe(1);
@@ -235,6 +237,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         'gen_ai.response.model': spec.embeddingModel,
         'gen_ai.embeddings.dimension.count': 8,
         ...(spec.embeddingUsage ? { 'gen_ai.usage.input_tokens': 3 } : {}),
+        'tokenpath.usage.source': spec.embeddingUsage ? 'provider' : 'none',
       });
       const tokens = await bed.h.points(TOKEN_USAGE);
       expect(tokens.map((p) => [p.attributes['gen_ai.token.type'], p.sum])).toEqual(spec.embeddingUsage ? [['input', 3]] : []);
