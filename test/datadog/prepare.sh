@@ -5,7 +5,8 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/tokenpath/ddapm-test-agent-1.69.1/bin/ddapm-test-agent
 # A complete install is marked by `.tokenpath-requirements` (the sha256 of requirements.txt); anything else in
 # that folder is removed and installed again. The first run takes about 20 s (pip, ~74 MB); later runs nothing.
-# A machine whose python3 has no `venv` module gets Debian's python3-venv (root only).
+# A machine without python3, or whose python3 cannot create a virtualenv, gets Debian's python3 / python3-venv
+# (root only).
 #
 # Without --require, a failed install is reported and `npm test` goes on: the Datadog tests then skip, printing
 # why (test/support/dd-test-agent.ts reads the reason from ddapm-test-agent-1.69.1.unavailable). With --require
@@ -46,16 +47,17 @@ apt_install() {
 if ! command -v python3 >/dev/null 2>&1; then
   apt_install python3 python3-venv || fail "no python3 (and installing Debian's python3 needs root and apt-get)"
 fi
-# Debian splits venv/ensurepip off into python3-venv.
-if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-  apt_install python3-venv || fail "python3 cannot create virtualenvs (Debian: apt-get install python3-venv, as root)"
-fi
 
 rm -rf "$dir" "$unavailable"
 mkdir -p "$cache"
 start=$SECONDS
 echo "test/datadog/prepare.sh: installing ddapm-test-agent $VERSION into $dir" >&2
-python3 -m venv "$dir" >&2 || { rm -rf "$dir"; fail "python3 -m venv $dir failed"; }
+# Debian keeps venv's pip bootstrap (ensurepip) in python3-venv: without it `python3 -m venv` fails; then install it.
+if ! python3 -m venv "$dir" >&2; then
+  rm -rf "$dir"
+  apt_install python3-venv || fail "python3 -m venv failed (Debian: apt-get install python3-venv, as root)"
+  python3 -m venv "$dir" >&2 || { rm -rf "$dir"; fail "python3 -m venv $dir failed even with python3-venv"; }
+fi
 "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$requirements" >&2 ||
   { rm -rf "$dir"; fail "pip install -r test/datadog/requirements.txt failed (needs PyPI)"; }
 version="$("$dir/bin/ddapm-test-agent" --version 2>&1 || true)"
