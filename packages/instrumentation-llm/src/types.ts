@@ -1,7 +1,10 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { UsageHook } from './core/usage-record';
+import type { ModelPrice } from './core/pricing/overrides';
 
 export type { UsageRecord, UsageRecordTokens, UsageSource, UsageHook } from './core/usage-record';
+export type { ModelPrice } from './core/pricing/overrides';
+export type { TieredRate } from './core/pricing/rates';
 
 /** Options of {@link LlmInstrumentation}. Every option has an `OTEL_*` environment equivalent. */
 export interface LlmInstrumentationConfig extends InstrumentationConfig {
@@ -24,4 +27,30 @@ export interface LlmInstrumentationConfig extends InstrumentationConfig {
    * logger. Without a hook no record is built. Code-only: there is no environment equivalent.
    */
   onUsage?: UsageHook;
+  /**
+   * Prices for models the bundled price table does not know or that you pay differently for
+   * (custom, fine-tuned, self-hosted models, negotiated rates). They win over the table and over
+   * the file named by `OTEL_INSTRUMENTATION_GENAI_MODEL_PRICES_FILE` (same entries, as
+   * `{"models": [...]}`). An invalid entry is left out with one diagnostic message.
+   */
+  modelPrices?: ModelPrice[];
+  /**
+   * W3C baggage keys whose values become attribution of the calls made in their context (on spans,
+   * and on metrics when also in `attributionMetricKeys`). Default:
+   * `OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_BAGGAGE_KEYS` (comma-separated), else none.
+   */
+  attributionBaggageKeys?: string[];
+  /**
+   * Attribution keys (from `withAttribution` or allowlisted baggage) that metric points carry too,
+   * each within `attributionMetricValueLimit` distinct values. Default:
+   * `OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_METRIC_KEYS` (comma-separated), else none: attribution
+   * then goes on spans only.
+   */
+  attributionMetricKeys?: string[];
+  /**
+   * Distinct values one attribution key may show on metric points, `_OTHER` included; once spent,
+   * new values are recorded as `_OTHER` in metrics (spans keep them). Default:
+   * `OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_METRIC_VALUE_LIMIT`, else 100.
+   */
+  attributionMetricValueLimit?: number;
 }

@@ -2,6 +2,8 @@ export * from './attributes';
 export * from './values';
 export * from './metrics';
 export * from './events';
+export * from './cost';
+export * from './attribution';
 export * from './tokenpath';
 export type {
   GenAiSemconvProfile,

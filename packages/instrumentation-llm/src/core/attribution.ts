@@ -1,0 +1,146 @@
+/**
+ * Who and what a call is for: `withAttribution({ 'tenant.id': 'acme' }, fn)` puts attributes in
+ * the OpenTelemetry context for everything `fn` does (awaits included, through the context
+ * manager the SDK registers), and an allowlist of W3C baggage keys brings in what upstream
+ * services propagated. Every call's span carries its attribution; its metric points carry only
+ * the keys allowlisted for metrics, each within a budget of distinct values (attribution-budget.ts).
+ */
+import { type Attributes, type Context, context, createContextKey, propagation } from '@opentelemetry/api';
+import { ValueBudget } from './attribution-budget';
+import { instrumentationDiag } from './safe';
+
+/** Attribution in scope: key → value, as given (never folded). */
+export type AttributionValues = Readonly<Record<string, string>>;
+
+const ATTRIBUTION_KEY = createContextKey('@tokenpath/instrumentation-llm attribution');
+
+/**
+ * Runs `fn` with `attributes` attributed to every LLM call it makes, awaited or not. Nested calls
+ * merge: inner values win over outer ones. Values are strings (numbers and booleans are written as
+ * strings); other values are left out. Returns what `fn` returns; never throws anything but what
+ * `fn` throws.
+ *
+ * ```ts
+ * await withAttribution({ 'tenant.id': tenant, 'app.feature': 'search' }, () => answer(question));
+ * ```
+ */
+export function withAttribution<T>(attributes: Readonly<Record<string, string | number | boolean>>, fn: () => T): T {
+  let scoped: Context;
+  try {
+    const active = context.active();
+    const outer = active.getValue(ATTRIBUTION_KEY) as AttributionValues | undefined;
+    const merged: Record<string, string> = { ...outer };
+    for (const [key, value] of Object.entries(attributes ?? {})) {
+      if (key !== '' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+        merged[key] = String(value);
+      }
+    }
+    scoped = active.setValue(ATTRIBUTION_KEY, Object.freeze(merged));
+  } catch (error) {
+    instrumentationDiag.error('tokenpath: withAttribution could not set the attribution; fn runs without it', error);
+    return fn();
+  }
+  return context.with(scoped, fn);
+}
+
+export const ATTRIBUTION_BAGGAGE_KEYS_ENV = 'OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_BAGGAGE_KEYS';
+export const ATTRIBUTION_METRIC_KEYS_ENV = 'OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_METRIC_KEYS';
+export const ATTRIBUTION_METRIC_VALUE_LIMIT_ENV = 'OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_METRIC_VALUE_LIMIT';
+export const DEFAULT_ATTRIBUTION_METRIC_VALUE_LIMIT = 100;
+
+export interface AttributionOptions {
+  baggageKeys?: readonly string[];
+  metricKeys?: readonly string[];
+  metricValueLimit?: number;
+}
+
+/** What one call is attributed to: all of it for the span, the allowlisted and budgeted part for metrics. */
+export interface CallAttribution {
+  readonly values: AttributionValues;
+  /** Undefined when no allowlisted key is in `values`. */
+  readonly metricAttributes: Attributes | undefined;
+}
+
+/** The attribution policy of one instrumentation; it keeps the budgets, so it lives as long as its config. */
+export class Attribution {
+  private readonly baggageKeys: readonly string[];
+  private readonly metricKeys: readonly string[];
+  private readonly budget: ValueBudget;
+  /** One withAttribution scope usually covers many calls: its metric attributes are worked out once. */
+  private readonly byScope = new WeakMap<AttributionValues, CallAttribution>();
+
+  constructor(options: AttributionOptions) {
+    this.baggageKeys = options.baggageKeys ?? [];
+    this.metricKeys = options.metricKeys ?? [];
+    this.budget = new ValueBudget(options.metricValueLimit ?? DEFAULT_ATTRIBUTION_METRIC_VALUE_LIMIT);
+  }
+
+  /** The attribution of a call started in `parent`: withAttribution's values over allowlisted baggage; undefined when none. */
+  of(parent: Context): CallAttribution | undefined {
+    const scoped = parent.getValue(ATTRIBUTION_KEY) as AttributionValues | undefined;
+    let values = scoped;
+    if (this.baggageKeys.length > 0) {
+      const baggage = propagation.getBaggage(parent);
+      if (baggage !== undefined) {
+        for (const key of this.baggageKeys) {
+          const entry = baggage.getEntry(key);
+          if (entry === undefined || scoped?.[key] !== undefined) continue;
+          if (values === scoped) values = { ...scoped };
+          (values as Record<string, string>)[key] = entry.value;
+        }
+      }
+    }
+    if (values === undefined) return undefined;
+    if (values !== scoped) return this.attribute(values);
+    let call = this.byScope.get(values);
+    if (call === undefined) {
+      call = this.attribute(values);
+      this.byScope.set(values, call);
+    }
+    return call;
+  }
+
+  private attribute(values: AttributionValues): CallAttribution {
+    let metricAttributes: Attributes | undefined;
+    for (const key of this.metricKeys) {
+      const value = values[key];
+      if (value === undefined) continue;
+      metricAttributes ??= {};
+      metricAttributes[key] = this.budget.admit(key, value);
+    }
+    return { values, metricAttributes };
+  }
+}
+
+/**
+ * The policy from the options, else the environment. A malformed limit gets one message naming
+ * the variable and what is allowed, and the default applies.
+ */
+export function attributionFrom(
+  options: AttributionOptions,
+  env: NodeJS.ProcessEnv,
+  report: (message: string) => void,
+): Attribution {
+  const baggageKeys = options.baggageKeys ?? keyList(env[ATTRIBUTION_BAGGAGE_KEYS_ENV]);
+  const metricKeys = options.metricKeys ?? keyList(env[ATTRIBUTION_METRIC_KEYS_ENV]);
+  let limit = options.metricValueLimit;
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
+    report(`the attributionMetricValueLimit option is ${limit}; allowed: an integer >= 1. Using ${DEFAULT_ATTRIBUTION_METRIC_VALUE_LIMIT}.`);
+    limit = undefined;
+  }
+  const raw = env[ATTRIBUTION_METRIC_VALUE_LIMIT_ENV]?.trim();
+  if (limit === undefined && options.metricValueLimit === undefined && raw) {
+    if (/^\d+$/.test(raw) && Number(raw) >= 1) limit = Number(raw);
+    else {
+      report(
+        `${ATTRIBUTION_METRIC_VALUE_LIMIT_ENV} has the invalid value "${raw}"; allowed: an integer >= 1. ` +
+          `Using ${DEFAULT_ATTRIBUTION_METRIC_VALUE_LIMIT}.`,
+      );
+    }
+  }
+  return new Attribution({ baggageKeys, metricKeys, metricValueLimit: limit });
+}
+
+function keyList(raw: string | undefined): string[] {
+  return raw === undefined ? [] : raw.split(',').map((k) => k.trim()).filter((k) => k !== '');
+}
