@@ -47,6 +47,18 @@ describe.skipIf(missing !== undefined)('ddapm-test-agent harness', () => {
     expect(await agent.otlpTraces()).toEqual([]);
   });
 
+  it('reads back Datadog-format traces from the trace intake as decoded', async () => {
+    const span = {
+      name: 'openai.request', service: 'harness', resource: 'chat', type: 'llm', trace_id: 1, span_id: 2, parent_id: 0,
+      start: 1000, duration: 50, error: 0, meta: { 'gen_ai.request.model': 'm' }, metrics: { 'gen_ai.usage.input_tokens': 7 },
+    };
+    const response = await fetch(`${agent.traceUrl}/v0.4/traces`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([[span]]) });
+    expect(response.status).toBe(200);
+    expect(await agent.traces()).toEqual([[span]]);
+    await agent.clear();
+    expect(await agent.traces()).toEqual([]);
+  });
+
   it('throws the decode error of a malformed request on every read until clear', async () => {
     await fetch(`${agent.otlpHttpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
     await expect(agent.metrics()).rejects.toThrow(/HTTP 4\d\d|HTTP 5\d\d/);
