@@ -14,6 +14,7 @@ import { googleGenAiModules } from './providers/google-genai';
 import { bedrockRuntimeModules } from './providers/aws-sdk-client-bedrock-runtime';
 import { groqModule } from './providers/groq-sdk';
 import { togetherModule } from './providers/together-ai';
+import { diagnoseHost } from './startup/diagnose';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 
@@ -31,6 +32,8 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
 
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    // A programmatic setup next to dd-trace or another API copy: say once what would fail silently.
+    diagnoseHost('programmatic');
   }
 
   protected override init(): InstrumentationModuleDefinition[] {

@@ -10,10 +10,11 @@
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { DiagConsoleLogger, DiagLogLevel, diag, metrics, trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
 import { LlmInstrumentation } from './instrumentation';
 import { isSdkDisabled, sanitizeOtelEnv } from './env';
 import { appProvidersRegistered } from './startup/app-providers';
+import { diagnoseHost } from './startup/diagnose';
 import { registerEsmHook } from './startup/esm-hook';
 import { installShutdown } from './startup/shutdown';
 
@@ -23,8 +24,20 @@ function start(): void {
   // belong to the application thread only.
   if (!isMainThread || isSdkDisabled(env)) return;
 
+  // Said once, before anything that an unusable API copy would break or silence.
+  const apiCopies = diagnoseHost('register', env);
+  if (apiCopies?.kind === 'own-too-old') return;
+
   const instrumentation = new LlmInstrumentation();
   registerEsmHook(instrumentation, pathToFileURL(__filename));
+
+  if (apiCopies?.kind === 'registry-unreadable') {
+    // The app's providers were registered through an API copy ours cannot read: report to them directly.
+    const { trace: tracerProvider, metrics: meterProvider } = apiCopies.registry;
+    if (tracerProvider) instrumentation.setTracerProvider(tracerProvider);
+    if (meterProvider) instrumentation.setMeterProvider(meterProvider);
+    return;
+  }
 
   if (appProvidersRegistered()) {
     // The app owns the SDK, its diag logger and its configuration: only add the instrumentation.
@@ -38,6 +51,8 @@ function start(): void {
   if (env.OTEL_LOG_LEVEL === undefined) {
     diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   }
+  // Loaded only here: the SDK fails while loading on an API older than it needs (see diagnoseHost).
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
   const sdk = new NodeSDK({ instrumentations: [instrumentation] });
   for (const problem of problems) diag.error(`tokenpath: ${problem}`);
   sdk.start();
