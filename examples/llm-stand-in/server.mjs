@@ -28,6 +28,7 @@ import { gemini } from './gemini.mjs';
 import { bedrock } from './bedrock.mjs';
 import { groq } from './groq.mjs';
 import { together } from './together.mjs';
+import { ollama } from './ollama.mjs';
 
 /**
  * A provider: one file exporting one object, listed in PROVIDERS below.
@@ -61,6 +62,7 @@ const PROVIDERS = [
   bedrock,
   groq,
   together,
+  ollama,
   openai,
 ];
 

@@ -36,6 +36,7 @@ export const SDK_VERSIONS = {
   '@google/genai': ['1.52.0', '2.32.0'],
   'groq-sdk': ['0.5.0', '0.37.0'],
   'together-ai': ['0.6.0', '0.33.0'],
+  ollama: ['0.5.18'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;

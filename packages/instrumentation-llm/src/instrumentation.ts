@@ -14,6 +14,7 @@ import { googleGenAiModules } from './providers/google-genai';
 import { bedrockRuntimeModules } from './providers/aws-sdk-client-bedrock-runtime';
 import { groqModule } from './providers/groq-sdk';
 import { togetherModule } from './providers/together-ai';
+import { ollamaModule } from './providers/ollama';
 import { diagnoseHost } from './startup/diagnose';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
@@ -50,6 +51,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       ...bedrockRuntimeModules(patcher),
       groqModule(patcher),
       togetherModule(patcher),
+      ollamaModule(patcher),
     ];
   }
 
