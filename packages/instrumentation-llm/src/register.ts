@@ -17,12 +17,27 @@ import { appProvidersRegistered } from './startup/app-providers';
 import { diagnoseHost } from './startup/diagnose';
 import { registerEsmHook } from './startup/esm-hook';
 import { installShutdown } from './startup/shutdown';
+import {
+  WorkerAwareIdGenerator,
+  isAppWorkerThread,
+  receiveWorkerThreadTelemetry,
+  startInWorkerThread,
+} from './startup/worker-threads';
 
 function start(): void {
   const env = process.env;
-  // Node also runs --require preloads inside its module-hooks worker thread: the SDK and the hook
-  // belong to the application thread only.
-  if (!isMainThread || isSdkDisabled(env)) return;
+  if (isSdkDisabled(env)) return;
+  if (!isMainThread) {
+    // Node also runs --require preloads inside its module-hooks thread: nothing there. A worker the
+    // app started sends its telemetry to the main thread's SDK.
+    if (isAppWorkerThread()) {
+      // Hooks registered by the main thread do not apply to a worker's imports: each has its own.
+      const instrumentation = new LlmInstrumentation();
+      registerEsmHook(instrumentation, pathToFileURL(__filename));
+      startInWorkerThread(instrumentation);
+    }
+    return;
+  }
 
   // Said once, before anything that an unusable API copy would break or silence.
   const apiCopies = diagnoseHost('register', env);
@@ -43,6 +58,7 @@ function start(): void {
     // The app owns the SDK, its diag logger and its configuration: only add the instrumentation.
     instrumentation.setTracerProvider(trace.getTracerProvider());
     instrumentation.setMeterProvider(metrics.getMeterProvider());
+    receiveWorkerThreadTelemetry();
     return;
   }
   const problems = sanitizeOtelEnv(env);
@@ -53,10 +69,12 @@ function start(): void {
   }
   // Loaded only here: the SDK fails while loading on an API older than it needs (see diagnoseHost).
   const { NodeSDK } = require('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
-  const sdk = new NodeSDK({ instrumentations: [instrumentation] });
+  const workerSpanIds = new WorkerAwareIdGenerator();
+  const sdk = new NodeSDK({ instrumentations: [instrumentation], idGenerator: workerSpanIds });
   for (const problem of problems) diag.error(`tokenpath: ${problem}`);
   sdk.start();
-  installShutdown(() => sdk.shutdown());
+  const drainWorkerThreads = receiveWorkerThreadTelemetry(workerSpanIds);
+  installShutdown(() => drainWorkerThreads().then(() => sdk.shutdown()));
 }
 
 try {
