@@ -230,7 +230,12 @@ function hexIdsToBytes(x: unknown): unknown {
 
 // ---- server ---------------------------------------------------------------
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface OtlpReceiverOptions {
+  port?: number; // a fixed port (e.g. one an app is already exporting to, while nothing listened there); default: a free one
+  delayMs?: number; // answer every request this much later (a slow collector)
+}
+
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics: ReceivedMetric[] = [];
   const logs: ReceivedLog[] = [];
@@ -266,6 +271,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (options.delayMs) await sleep(options.delayMs);
     const wire = Buffer.concat(chunks);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -316,7 +322,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       res.end();
     });
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 

@@ -25,6 +25,11 @@ const RULES: Readonly<Record<string, Rule>> = {
   OTEL_METRIC_EXPORT_INTERVAL: { kind: 'positiveInteger' },
   OTEL_METRIC_EXPORT_TIMEOUT: { kind: 'positiveInteger' },
   OTEL_EXPORTER_PROMETHEUS_PORT: { kind: 'positiveInteger' },
+  // Milliseconds an OTLP export may take, retries included; they also bound the final flush at exit.
+  OTEL_EXPORTER_OTLP_TIMEOUT: { kind: 'positiveInteger' },
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: { kind: 'positiveInteger' },
+  OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: { kind: 'positiveInteger' },
+  OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: { kind: 'positiveInteger' },
 };
 
 /**

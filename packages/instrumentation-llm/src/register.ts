@@ -9,13 +9,16 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { DiagConsoleLogger, DiagLogLevel, diag, metrics, trace } from '@opentelemetry/api';
+import { diag, metrics, trace } from '@opentelemetry/api';
 import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
 import { LlmInstrumentation } from './instrumentation';
 import { isSdkDisabled, sanitizeOtelEnv } from './env';
 import { appProvidersRegistered } from './startup/app-providers';
 import { diagnoseHost } from './startup/diagnose';
 import { registerEsmHook } from './startup/esm-hook';
+import { installDiagLogger } from './startup/diag-logger';
+import { sdkConfiguration } from './startup/exporters';
+import { settleResource } from './startup/resource';
 import { installShutdown } from './startup/shutdown';
 import {
   WorkerAwareIdGenerator,
@@ -62,17 +65,17 @@ function start(): void {
     return;
   }
   const problems = sanitizeOtelEnv(env);
-  // Config mistakes must be visible even when OTEL_LOG_LEVEL is unset (the SDK then logs nothing);
-  // when it is set, the SDK installs the logger at that level.
-  if (env.OTEL_LOG_LEVEL === undefined) {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  }
+  // Config mistakes and export failures must be visible even when OTEL_LOG_LEVEL is unset (the SDK then
+  // logs nothing); when it is set, the SDK installs a plain console logger at that level, replaced below.
+  if (env.OTEL_LOG_LEVEL === undefined) installDiagLogger(env);
   // Loaded only here: the SDK fails while loading on an API older than it needs (see diagnoseHost).
   const { NodeSDK } = require('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
   const workerSpanIds = new WorkerAwareIdGenerator();
-  const sdk = new NodeSDK({ instrumentations: [instrumentation], idGenerator: workerSpanIds });
+  const sdk = new NodeSDK({ instrumentations: [instrumentation], idGenerator: workerSpanIds, ...sdkConfiguration(env) });
+  if (env.OTEL_LOG_LEVEL !== undefined) installDiagLogger(env);
   for (const problem of problems) diag.error(`tokenpath: ${problem}`);
   sdk.start();
+  void settleResource(sdk);
   const drainWorkerThreads = receiveWorkerThreadTelemetry(workerSpanIds);
   installShutdown(() => drainWorkerThreads().then(() => sdk.shutdown()));
 }
