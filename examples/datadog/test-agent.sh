@@ -17,6 +17,9 @@ test_agent_start() {
     >"${TEST_AGENT_LOG:-/dev/null}" 2>&1 &
   test_agent_pid=$!
   trap test_agent_stop EXIT
+  # A signal ends the script through `exit`, so that the EXIT trap stops the test agent.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   local deadline=$((SECONDS + 30))
   until curl -fs -o /dev/null "http://127.0.0.1:$trace_port/info"; do
     kill -0 "$test_agent_pid" 2>/dev/null || { echo "test-agent.sh: ddapm-test-agent exited before answering /info" >&2; return 1; }
