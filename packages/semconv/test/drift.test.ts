@@ -22,17 +22,3 @@ describe('drift against @opentelemetry/semantic-conventions', () => {
     expect(ours.METRIC_GEN_AI_CLIENT_OPERATION_DURATION).toBe(upstream.METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
   });
 });
-
-describe('the 1.45 profile', () => {
-  it('uses only names from this package', () => {
-    const values = new Set(Object.values(ours).filter((v) => typeof v === 'string'));
-    const p = ours.PROFILE_INCUBATING_1_45;
-    const names = [
-      p.operationName, p.providerName, p.serverAddress, p.serverPort, p.errorType, p.requestModel, p.responseModel,
-      p.timeToFirstChunk, p.metrics.tokenType, p.metrics.operationDuration.name, p.metrics.tokenUsage.name,
-      p.metrics.timeToFirstChunk.name, ...Object.values(p.content),
-      ...p.request.map(([, k]) => k), ...p.response.map(([, k]) => k), ...p.usage.map(([, k]) => k),
-    ];
-    expect(names.filter((n) => !values.has(n))).toEqual([]);
-  });
-});

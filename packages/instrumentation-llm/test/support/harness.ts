@@ -20,6 +20,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
   type HistogramMetricData,
+  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { LlmInstrumentation, type LlmInstrumentationConfig } from '@tokenpath/instrumentation-llm';
 
@@ -37,6 +38,8 @@ export interface Harness {
   spans(): Promise<ReadableSpan[]>;
   /** Histogram points of one metric, as a cumulative reader sees them now. */
   points(metricName: string): Promise<HistogramPoint[]>;
+  /** Everything the cumulative reader collects now (any instrument kind). */
+  collect(): Promise<ResourceMetrics>;
   reset(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -66,6 +69,11 @@ export function createHarness(options: { config?: LlmInstrumentationConfig; samp
       return spanExporter.getFinishedSpans();
     },
     points: (metricName) => histogramPoints(reader, metricName),
+    async collect() {
+      const { resourceMetrics, errors } = await reader.collect();
+      if (errors.length > 0) throw new Error(`metric collection failed: ${errors.join(', ')}`);
+      return resourceMetrics;
+    },
     async reset() {
       await tracerProvider.forceFlush();
       spanExporter.reset();
