@@ -1,4 +1,4 @@
-import { InstrumentationBase, isWrapped, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import type { SemconvSelection } from '@tokenpath/semconv';
 import type { LlmInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -7,6 +7,8 @@ import type { OperationSettings } from './core/operation';
 import { parseCaptureContentEnv } from './core/content';
 import { semconvFromEnv } from './core/semconv-opt-in';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
+import { unwrapIfOutermost, wrapOnTop } from './core/method-wrap';
+import { afterWrap } from './startup/peers';
 import type { ProviderPatcher } from './providers/provider';
 import { openaiModule } from './providers/openai';
 import { anthropicModules } from './providers/anthropic-ai-sdk';
@@ -40,9 +42,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   protected override init(): InstrumentationModuleDefinition[] {
     const patcher: ProviderPatcher = {
       wrap: (target, method, adapter) => this.wrapMethod(target, method, adapter),
-      unwrap: (target, method) => {
-        if (isWrapped((target as any)[method])) this._unwrap(target as any, method);
-      },
+      unwrap: (target, method) => unwrapIfOutermost(target, method),
     };
     return [
       openaiModule(patcher),
@@ -108,13 +108,14 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
     return (this._semconv ??= semconvFromEnv(process.env.OTEL_SEMCONV_STABILITY_OPT_IN));
   }
 
+  /** On top of any other instrumentation's wrapper, never unwrapping it (core/method-wrap.ts). */
   private wrapMethod(target: object, method: string, adapter: CallAdapter): void {
-    if (isWrapped((target as any)[method])) this._unwrap(target as any, method);
     const source: SettingsSource = this;
-    this._wrap(target as any, method, (original: any) =>
+    const overShimmerWrapper = wrapOnTop(target, method, (original) =>
       function patched(this: unknown, ...args: unknown[]) {
         return tracedCall(source, adapter, original, this, args);
       },
     );
+    afterWrap(target, method, overShimmerWrapper);
   }
 }

@@ -26,6 +26,13 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike<unknown> {
 }
 
 export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPromiseObserver<T>): ApiPromiseLike<T> {
+  if ((promise as { parsedPromise?: unknown }).parsedPromise !== undefined) {
+    // Another instrumentation under tokenpath's wrapper already parsed it (contrib's
+    // instrumentation-openai calls `.then()`): the parse is memoised, so `.then()` reads nothing
+    // more, whereas a `_thenUnwrap` would parse the body a second time ("Body is unusable").
+    promise.then(observer.onData, observer.onError);
+    return promise;
+  }
   const observed = promise._thenUnwrap((data: T) => {
     observer.onData(data);
     return data;

@@ -1,0 +1,195 @@
+/**
+ * tokenpath next to other GenAI instrumentations, in real processes: the app's own preload (test/e2e/fixtures/
+ * peers-preload.{cjs,mjs}) sets up its tracer and meter providers with contrib's @opentelemetry/instrumentation-openai
+ * 0.22 or OpenLLMetry's @traceloop/instrumentation-openai 0.27, and tokenpath's register entry comes after it
+ * (`--require` / `--import`). The app calls the OpenAI stand-in with openai 6 (both peers cap their range below 7),
+ * and every exporter delivers to one OTLP receiver, so the assertions can split the telemetry by scope:
+ * - the peer's spans and token points still arrive (tokenpath silences nobody);
+ * - tokenpath's spans and token points carry exactly the tokens the stand-in served;
+ * - the README's query, token sums over scope @tokenpath/instrumentation-llm, counts each call once, while
+ *   summing over every scope counts the calls the peer meters twice;
+ * - the diag logger names the peer once; in ESM, no "import-in-the-middle hook has already been initialized".
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedMetric } from '../support/otlp-receiver.js';
+// @ts-expect-error -- untyped .mjs module
+import { installSdkVersions } from '../support/sdk-versions.mjs';
+import {
+  REGISTER,
+  REPO_ROOT,
+  SPAN_KIND_CLIENT,
+  TOKEN_USAGE,
+  appEnv,
+  appResults,
+  runApp,
+  telemetryArrived,
+  tokensOf,
+  useBaseline,
+  useScenario,
+  type Exit,
+} from './support.js';
+
+const OPENAI_VERSION = '6.49.0';
+const TOKENPATH_SCOPE = '@tokenpath/instrumentation-llm';
+const CONTRIB_SCOPE = '@opentelemetry/instrumentation-openai';
+const OPENLLMETRY_SCOPE = '@traceloop/instrumentation-openai';
+
+/** What openai-chat.{cjs,mjs} call: one non-stream chat, one stream, one embeddings, one Responses call. */
+const CHAT_APP_SPANS = ['chat gpt-4o-mini', 'chat gpt-4.1-nano', 'embeddings text-embedding-3-small', 'chat gpt-4o'];
+
+/** The app and the preloads, copied next to openai 6 so that `openai` there (app and preload alike) is 6.x. */
+const APP_DIR = path.join(REPO_ROOT, 'test', '.sdk', 'openai@6', 'peers-app');
+const app = (file: string): string => path.join(APP_DIR, file);
+
+const scenario = useScenario();
+
+beforeAll(async () => {
+  const [installed] = await installSdkVersions([`openai@${OPENAI_VERSION}`]);
+  expect(installed.version).toBe(OPENAI_VERSION);
+  mkdirSync(APP_DIR, { recursive: true });
+  for (const file of ['openai-chat.cjs', 'openai-chat.mjs', 'openai-calls.cjs']) {
+    copyFileSync(path.join(REPO_ROOT, 'examples', 'apps', file), app(file));
+  }
+  for (const file of ['peers-sdk.cjs', 'peers-preload.cjs', 'peers-preload.mjs']) {
+    copyFileSync(path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', file), app(file));
+  }
+}, 300_000);
+
+/** The app's output without any instrumentation (after the copy above: hooks run in order). */
+const baselines = useBaseline(
+  [app('openai-chat.cjs')],
+  (standIn, receiverUrl) =>
+    appEnv(receiverUrl, 'peers-app', { OPENAI_BASE_URL: `${standIn.url}/v1`, OPENAI_API_KEY: 'sk-e2e-not-a-real-key' }),
+  (results, standIn) => expect(results).toEqual(standIn.served.map((s) => s.usage)),
+);
+const baseline = (): unknown[] => baselines[app('openai-chat.cjs')]!;
+
+/** The app's environment: the stand-in, the receiver for both tokenpath and the app's own exporters, PEERS. */
+function env(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const { standIn, receiver } = scenario;
+  return appEnv(receiver.url, 'peers-app', {
+    OPENAI_BASE_URL: `${standIn.url}/v1`,
+    OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
+    PEERS_OTLP_URL: receiver.url,
+    OTEL_LOG_LEVEL: 'info',
+    ...vars,
+  });
+}
+
+/** Input and output tokens the stand-in served, summed over the calls. */
+function servedTotals(): { input: number; output: number } {
+  const totals = { input: 0, output: 0 };
+  for (const served of scenario.standIn.served) {
+    const { input, output } = tokensOf(served.usage);
+    totals.input += input ?? 0;
+    totals.output += output ?? 0;
+  }
+  return totals;
+}
+
+/** The token-usage metric one scope exported last (each process exports once, at exit). */
+function tokenMetricOf(scope: string): ReceivedMetric | undefined {
+  return scenario.receiver.metrics.filter((m) => m.name === TOKEN_USAGE && m.scope.name === scope).at(-1);
+}
+
+/** Token sums per type over the points of the given scopes: what a backend query filtered by scope returns. */
+function tokenSums(scopes: readonly string[]): { input: number; output: number } {
+  const sums = { input: 0, output: 0 };
+  for (const scope of scopes) {
+    for (const point of tokenMetricOf(scope)?.points ?? []) {
+      const type = point.attributes['gen_ai.token.type'] as 'input' | 'output';
+      sums[type] += point.sum ?? 0;
+    }
+  }
+  return sums;
+}
+
+function spanNamesOf(scope: string): string[] {
+  return scenario.receiver.spans.filter((s) => s.scope.name === scope).map((s) => s.name).sort();
+}
+
+/** Lines of the app's output (the console diag logger writes info to stdout) that name `peer` as found. */
+function peerLines(exit: Exit, peer: string): string[] {
+  return `${exit.stdout}\n${exit.stderr}`.split('\n').filter((l) => l.includes(`tokenpath: ${peer} (`));
+}
+
+/** tokenpath's own telemetry: one CLIENT span per served call with exactly its tokens, and exact token sums. */
+function expectTokenpathExact(): void {
+  const { standIn, receiver } = scenario;
+  const spans = receiver.spans.filter((s) => s.scope.name === TOKENPATH_SCOPE);
+  expect(spans.map((s) => s.name).sort()).toEqual([...CHAT_APP_SPANS].sort());
+  for (const span of spans) {
+    const i = standIn.requests.findIndex((r) => r.body.model === span.attributes['gen_ai.request.model']);
+    const served = tokensOf(standIn.served[i]!.usage);
+    expect(span.kind).toBe(SPAN_KIND_CLIENT);
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(served.input);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(served.output);
+  }
+  expect(tokenSums([TOKENPATH_SCOPE])).toEqual(servedTotals());
+}
+
+/** Runs the app under `nodeArgs` and waits for both tokenpath's and the peer's spans. */
+async function run(nodeArgs: string[], vars: Record<string, string | undefined>, spans: number): Promise<Exit> {
+  const exit = await runApp(nodeArgs, env(vars), 20_000);
+  expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+  await telemetryArrived(scenario.receiver, spans, CHAT_APP_SPANS.length);
+  expect(appResults(exit.stdout)).toEqual(baseline());
+  return exit;
+}
+
+describe.each([
+  { module: 'CommonJS', flag: '--require', preload: 'peers-preload.cjs', entry: 'openai-chat.cjs' },
+  { module: 'ESM', flag: '--import', preload: 'peers-preload.mjs', entry: 'openai-chat.mjs' },
+])('$module app, peers preloaded with $flag before tokenpath', ({ flag, preload, entry }) => {
+  it("keeps contrib's openai spans and token metrics, and adds tokenpath's with the exact tokens", async () => {
+    const exit = await run([flag, app(preload), flag, REGISTER, app(entry)], { PEERS: 'contrib' }, 8);
+
+    // contrib is not silenced: its four spans and its token points, with the served totals.
+    expect(spanNamesOf(CONTRIB_SCOPE)).toEqual([...CHAT_APP_SPANS].sort());
+    expect(tokenSums([CONTRIB_SCOPE])).toEqual(servedTotals());
+    expectTokenpathExact();
+
+    // The README's query (sum over tokenpath's scope) counts each call once; all scopes together count twice.
+    const served = servedTotals();
+    expect(tokenSums([TOKENPATH_SCOPE, CONTRIB_SCOPE])).toEqual({ input: 2 * served.input, output: 2 * served.output });
+
+    expect(peerLines(exit, CONTRIB_SCOPE)).toHaveLength(1);
+    expect(exit.stderr).not.toMatch(/import-in-the-middle/);
+    expect(exit.stderr).not.toMatch(/tokenpath:/);
+  });
+
+  it("keeps OpenLLMetry's openai spans, and adds tokenpath's with the exact tokens", async () => {
+    // OpenLLMetry traces chat and Responses calls (no embeddings) and records no metrics.
+    const exit = await run([flag, app(preload), flag, REGISTER, app(entry)], { PEERS: 'openllmetry' }, 7);
+
+    const calls = scenario.standIn.requests.map((r) => r.body.model);
+    const traced = scenario.receiver.spans.filter((s) => s.scope.name === OPENLLMETRY_SCOPE);
+    expect(traced.map((s) => s.name).sort()).toEqual(['chat gpt-4.1-nano', 'chat gpt-4o', 'chat gpt-4o-mini']);
+    const nonStream = traced.find((s) => s.name === 'chat gpt-4o-mini')!;
+    expect(nonStream.attributes['gen_ai.usage.input_tokens']).toBe(tokensOf(scenario.standIn.served[calls.indexOf('gpt-4o-mini')]!.usage).input);
+    expect(tokenMetricOf(OPENLLMETRY_SCOPE)).toBeUndefined();
+    expectTokenpathExact();
+
+    expect(peerLines(exit, OPENLLMETRY_SCOPE)).toHaveLength(1);
+    expect(exit.stderr).not.toMatch(/import-in-the-middle/);
+    expect(exit.stderr).not.toMatch(/tokenpath:/);
+  });
+});
+
+describe('ESM app, tokenpath registered before the app preload registers its own hook', () => {
+  it('registers no second import-in-the-middle hook warning, and both instrumentations record', async () => {
+    const exit = await runApp(
+      ['--import', REGISTER, '--import', app('peers-preload.mjs'), app('openai-chat.mjs')],
+      env({ PEERS: 'contrib', OTEL_LOG_LEVEL: 'none' }),
+      20_000,
+    );
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    await telemetryArrived(scenario.receiver, 8, CHAT_APP_SPANS.length);
+    expect(appResults(exit.stdout)).toEqual(baseline());
+    expect(spanNamesOf(CONTRIB_SCOPE)).toEqual([...CHAT_APP_SPANS].sort());
+    expectTokenpathExact();
+    expect(exit.stderr).not.toMatch(/import-in-the-middle/);
+  });
+});
