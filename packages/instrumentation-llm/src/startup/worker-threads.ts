@@ -12,9 +12,9 @@
  * - spans, as each one ends (sampled by the worker's own sampler, from the same OTEL_* variables),
  *   which the main thread re-creates with their own trace and span ids, times, parent, attributes,
  *   events and status, and exports through its pipeline.
- * Each message is posted synchronously as the record or span happens, so nothing waits in a worker:
- * a worker that ends or is terminated has already handed everything over, and the main thread
- * drains the ports before its final flush. No second SDK starts anywhere else, and the worker never
+ * What one synchronous turn records (a call's metric points and its span) is posted as one message
+ * at the end of that turn, so nothing waits in a worker: a worker that ends, exits or is terminated
+ * has already handed everything over, and the main thread drains the ports before its final flush. No second SDK starts anywhere else, and the worker never
  * exports by itself.
  */
 import {
@@ -126,9 +126,19 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
   // Never keeps the worker alive; the handshake hands the other end to the main thread.
   port1.unref();
   let connected = true;
-  const post = (message: Message): void => {
-    if (connected) port1.postMessage(message);
+  // One postMessage per turn rather than per record: a call's points and span cost one message.
+  let batch: Message[] = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const messages = batch;
+    batch = [];
+    if (connected) port1.postMessage(messages);
   };
+  const post = (message: Message): void => {
+    if (batch.push(message) === 1) queueMicrotask(flush);
+  };
+  // process.exit() in the worker skips pending microtasks, not 'exit' listeners.
+  process.once('exit', flush);
   postMessageToThread(MAIN_THREAD_ID, { [HANDSHAKE_KEY]: port2 }, [port2]).catch((error: unknown) => {
     // The main thread runs without tokenpath (e.g. the register entry was given to this worker only).
     connected = false;
@@ -232,7 +242,7 @@ export function receiveWorkerThreadTelemetry(ids?: SpanIdReplay): () => Promise<
     if (!(port instanceof MessagePort)) return;
     const receiver = new WorkerReceiver(ids);
     ports.add(port);
-    port.on('message', (message: Message) => receiver.receive(message));
+    port.on('message', (messages: Message[]) => receiver.receiveAll(messages));
     port.once('close', () => ports.delete(port));
     port.unref();
     receivers.set(port, receiver);
@@ -243,7 +253,7 @@ export function receiveWorkerThreadTelemetry(ids?: SpanIdReplay): () => Promise<
     try {
       for (const port of ports) {
         const receiver = receivers.get(port)!;
-        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) receiver.receive(m.message);
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) receiver.receiveAll(m.message);
       }
     } catch (error) {
       diag.error('tokenpath: draining the telemetry of worker threads failed', error);
@@ -256,6 +266,10 @@ class WorkerReceiver {
   private readonly instruments = new Map<number, { record?(v: number, a?: Attributes): void; add?(v: number, a?: Attributes): void }>();
 
   constructor(private readonly ids: SpanIdReplay | undefined) {}
+
+  receiveAll(messages: Message[]): void {
+    for (const message of messages) this.receive(message);
+  }
 
   receive(message: Message): void {
     try {
