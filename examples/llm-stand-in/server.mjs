@@ -29,6 +29,7 @@ import { bedrock } from './bedrock.mjs';
 import { groq } from './groq.mjs';
 import { together } from './together.mjs';
 import { ollama } from './ollama.mjs';
+import { cohere } from './cohere.mjs';
 
 /**
  * A provider: one file exporting one object, listed in PROVIDERS below.
@@ -63,6 +64,7 @@ const PROVIDERS = [
   groq,
   together,
   ollama,
+  cohere,
   openai,
 ];
 

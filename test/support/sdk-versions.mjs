@@ -37,6 +37,7 @@ export const SDK_VERSIONS = {
   'groq-sdk': ['0.5.0', '0.37.0'],
   'together-ai': ['0.6.0', '0.33.0'],
   ollama: ['0.5.18'],
+  'cohere-ai': ['7.21.0'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;

@@ -17,6 +17,7 @@ import { bedrockRuntimeModules } from './providers/aws-sdk-client-bedrock-runtim
 import { groqModule } from './providers/groq-sdk';
 import { togetherModule } from './providers/together-ai';
 import { ollamaModule } from './providers/ollama';
+import { cohereModule } from './providers/cohere-ai';
 import { diagnoseHost } from './startup/diagnose';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
@@ -52,6 +53,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       groqModule(patcher),
       togetherModule(patcher),
       ollamaModule(patcher),
+      cohereModule(patcher),
     ];
   }
 

@@ -206,6 +206,45 @@ describe('@aws-sdk/client-bedrock-runtime', () => {
   });
 });
 
+describe("the app's error", () => {
+  /** What the app can see of an error (a SigV4 signature differs per request: it signs the time). */
+  const seen = (e: any) => ({
+    class: e?.constructor?.name,
+    status: e?.status ?? e?.$metadata?.httpStatusCode,
+    message: String(e?.message).replace(/Signature=[0-9a-f]+/, 'Signature=…'),
+  });
+
+  async function withAndWithout(call: () => Promise<unknown>): Promise<[unknown, unknown]> {
+    const instrumented = await call().catch(seen);
+    bed.h.instrumentation.disable();
+    try {
+      return [instrumented, await call().catch(seen)];
+    } finally {
+      bed.h.instrumentation.enable();
+    }
+  }
+
+  it('is the same, key included, with and without tokenpath (openai)', async () => {
+    const { OpenAI } = bed.h.load('openai');
+    const apiKey = azureKey();
+    const c = new OpenAI({ apiKey, baseURL: `${bed.standIn.url}/v1`, maxRetries: 0 });
+    const [instrumented, bare] = await withAndWithout(() => c.chat.completions.create({ model: 'error-401-echo', messages }));
+    expect(instrumented).toEqual(bare);
+    expect(instrumented).toMatchObject({ class: 'AuthenticationError', status: 401, message: expect.stringContaining(apiKey) });
+  });
+
+  it('is the same, credentials included, with and without tokenpath (bedrock runtime)', async () => {
+    const { BedrockRuntimeClient, ConverseCommand } = bed.h.load('@aws-sdk/client-bedrock-runtime');
+    const sessionToken = randomBytes(120).toString('base64');
+    const credentials = { accessKeyId: 'ASIAOPAQUEPROVIDER02', secretAccessKey: randomBytes(30).toString('base64'), sessionToken };
+    const c = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: bed.standIn.url, credentials, maxAttempts: 1 });
+    const send = () => c.send(new ConverseCommand({ modelId: 'error-403-echo', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }));
+    const [instrumented, bare] = await withAndWithout(send);
+    expect(instrumented).toEqual(bare);
+    expect(instrumented).toMatchObject({ class: 'AccessDeniedException', status: 403, message: expect.stringContaining(sessionToken) });
+  });
+});
+
 describe('captured content', () => {
   it("scrubs the client's own key from prompts and completions when content capture is on", async () => {
     const { OpenAI } = bed.h.load('openai');
