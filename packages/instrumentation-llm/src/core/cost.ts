@@ -6,7 +6,7 @@
  */
 import type { UsageFacts } from '@tokenpath/semconv';
 import { findInTable, pricesAt, TABLE_CURRENCY, TABLE_VERSION, type TableEntry } from './pricing/table';
-import { findOverride, MODEL_PRICES_FILE_ENV, type PriceOverride } from './pricing/overrides';
+import { checkOverrides, findOverride, MODEL_PRICES_FILE_ENV, readOverridesFile, type PriceOverride } from './pricing/overrides';
 import { priceOf, pricesTokens, type PriceKeys } from './pricing/rates';
 import { instrumentationDiag } from './safe';
 
@@ -36,8 +36,12 @@ const MAX_CACHED_MODELS = 1024;
 const MAX_REPORTED_MODELS = 100;
 
 export class CostModel {
-  private readonly prices = new Map<string, Price | null>();
-  private readonly reported = new Set<string>();
+  /** provider → model → its price (null: none), so that a call's lookup builds no key. */
+  private readonly prices = new Map<string, Map<string, Price | null>>();
+  private cachedModels = 0;
+  /** provider → models already reported as unpriced. */
+  private readonly reported = new Map<string, Set<string>>();
+  private reportedCount = 0;
 
   /** `overrides`: the user's prices, the option's before the file's (the first that applies wins). */
   constructor(private readonly overrides: readonly PriceOverride[] = []) {}
@@ -71,14 +75,24 @@ export class CostModel {
   }
 
   private priceFor(provider: string, model: string): Price | null {
-    const key = `${provider}\u0000${model}`;
-    let price = this.prices.get(key);
-    if (price === undefined) {
+    let models = this.prices.get(provider);
+    let price = models?.get(model);
+    if (price !== undefined) return price;
+    try {
       price = this.lookUp(provider, model);
-      // Model names are few in practice; the bound only guards an app that makes up names per call.
-      if (this.prices.size >= MAX_CACHED_MODELS) this.prices.clear();
-      this.prices.set(key, price);
+    } catch (error) {
+      instrumentationDiag.error(`tokenpath: looking up the price of "${model}" failed; its calls carry no cost`, error);
+      price = null;
     }
+    // Model names are few in practice; the bound only guards an app that makes up names per call.
+    if (this.cachedModels >= MAX_CACHED_MODELS) {
+      this.prices.clear();
+      this.cachedModels = 0;
+      models = undefined;
+    }
+    if (models === undefined) this.prices.set(provider, (models = new Map()));
+    models.set(model, price);
+    this.cachedModels++;
     return price;
   }
 
@@ -108,11 +122,12 @@ export class CostModel {
   }
 
   private reportUnpriced(provider: string, model: string): void {
-    if (this.reported.size > MAX_REPORTED_MODELS) return;
-    const key = `${provider}\u0000${model}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    if (this.reported.size > MAX_REPORTED_MODELS) {
+    if (this.reportedCount > MAX_REPORTED_MODELS) return;
+    let models = this.reported.get(provider);
+    if (models === undefined) this.reported.set(provider, (models = new Set()));
+    if (models.has(model)) return;
+    models.add(model);
+    if (++this.reportedCount > MAX_REPORTED_MODELS) {
       instrumentationDiag.warn(`tokenpath: ${MAX_REPORTED_MODELS} models have no price; further ones are not reported`);
       return;
     }
@@ -121,4 +136,13 @@ export class CostModel {
         `so its calls carry no cost. Give one with the modelPrices option or ${MODEL_PRICES_FILE_ENV}.`,
     );
   }
+}
+
+/**
+ * The cost model of a config: the `modelPrices` option's entries, then those of the file
+ * `OTEL_INSTRUMENTATION_GENAI_MODEL_PRICES_FILE` names, then the table. Read once per config.
+ */
+export function costModelFrom(modelPrices: unknown, env: NodeJS.ProcessEnv, report: (message: string) => void): CostModel {
+  const fromOption = modelPrices === undefined ? [] : checkOverrides(modelPrices, 'the modelPrices option', report);
+  return new CostModel([...fromOption, ...readOverridesFile(env[MODEL_PRICES_FILE_ENV], report)]);
 }

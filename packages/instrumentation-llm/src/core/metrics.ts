@@ -5,6 +5,7 @@
  * walks what was built, so a call pays for nothing its profile does not ask for.
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import { METRIC_TOKENPATH_CLIENT_COST, UNIT_COST } from '@tokenpath/semconv';
 import type {
   CounterDescriptor,
   GenAiSemconvProfile,
@@ -41,6 +42,8 @@ interface ProfileInstruments {
 export interface GenAiInstruments {
   /** One entry per active profile (two when both the default and the newest names are emitted). */
   readonly profiles: readonly ProfileInstruments[];
+  /** The money calls cost (core/cost.ts): one counter whatever the profiles, as no convention names it yet. */
+  readonly cost: Counter;
 }
 
 // Instruments are created with the conventions' bucket advice:
@@ -114,7 +117,13 @@ export function createInstruments(
   profiles: GenAiSemconvProfile | readonly GenAiSemconvProfile[],
 ): GenAiInstruments {
   const list: readonly GenAiSemconvProfile[] = Array.isArray(profiles) ? profiles : [profiles as GenAiSemconvProfile];
-  return { profiles: list.map((p) => profileInstruments(meter, p)) };
+  return {
+    profiles: list.map((p) => profileInstruments(meter, p)),
+    cost: meter.createCounter(METRIC_TOKENPATH_CLIENT_COST, {
+      unit: UNIT_COST,
+      description: 'Cost of GenAI calls in gen_ai.usage.cost.currency, computed in-process from token usage and a price table.',
+    }),
+  };
 }
 
 /**

@@ -14,7 +14,12 @@ import {
   trace,
 } from '@opentelemetry/api';
 import {
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+  ATTR_TOKENPATH_COST_PRICE_TABLE,
   ATTR_TOKENPATH_USAGE_SOURCE,
+  GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
   TOKENPATH_USAGE_SOURCE_VALUE_NONE,
   TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER,
   type GenAiSemconvProfile,
@@ -25,6 +30,8 @@ import {
 import { recordCall, type GenAiInstruments } from './metrics';
 import { buildUsageRecord, deliverUsageRecord, type UsageHook } from './usage-record';
 import { boundedJson } from './content';
+import type { CallCost, CostModel } from './cost';
+import type { Attribution, CallAttribution } from './attribution';
 import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
 
@@ -64,6 +71,10 @@ export interface OperationSettings {
   readonly maxContentLength: number;
   /** The app's per-call usage hook; without one, no usage record is built. */
   readonly onUsage?: UsageHook;
+  /** Prices calls (core/cost.ts); without it, no call carries a cost. */
+  readonly cost?: CostModel;
+  /** Who and what calls are for (core/attribution.ts); without it, no call carries attribution. */
+  readonly attribution?: Attribution;
 }
 
 export class GenAiOperation {
@@ -86,6 +97,7 @@ export class GenAiOperation {
   private readonly spanUsage: boolean;
   private readonly secretHolder: object | undefined;
   private readonly readSecrets: SecretReader | undefined;
+  private readonly attribution: CallAttribution | undefined;
   private readonly startTime = performance.now();
   private firstChunkTime = -1;
   private ended = false;
@@ -102,7 +114,11 @@ export class GenAiOperation {
       base[p.serverAddress] = start.serverAddress;
       if (start.serverPort !== undefined) base[p.serverPort] = start.serverPort;
     }
-    this.metricAttributes = base;
+    // Attribution: all of it on the span, the allowlisted and budgeted keys on metric points; the
+    // conventions' attributes are written last so that an app's key can never replace one.
+    const attribution = settings.attribution?.of(parent);
+    this.attribution = attribution;
+    this.metricAttributes = attribution?.metricAttributes === undefined ? base : { ...attribution.metricAttributes, ...base };
     this.choiceCount = start.request.choiceCount ?? 1;
     this.hasFinishReasons = start.hasFinishReasons ?? true;
     this.spanUsage = start.spanUsage ?? true;
@@ -110,7 +126,7 @@ export class GenAiOperation {
     this.readSecrets = start.readSecrets;
 
     // All request attributes at creation, so samplers see the sampling-relevant ones.
-    const attributes: Attributes = { ...base };
+    const attributes: Attributes = attribution === undefined ? { ...base } : { ...attribution.values, ...base };
     for (const [fact, key] of p.request) {
       const value = start.request[fact];
       if (value !== undefined) attributes[key] = value;
@@ -174,6 +190,21 @@ export class GenAiOperation {
     const attributesWithError = errorType === undefined ? attributes : { ...attributes, [p.errorType]: errorType };
     const ttfc = this.firstChunkTime < 0 ? undefined : (this.firstChunkTime - this.startTime) / 1000;
     recordCall(instruments, this.start.operation, attributes, attributesWithError, this.usage, durationSeconds, ttfc);
+    // Priced at the call's start (prices that change by time of day); a model without a price gets none.
+    const cost = this.settings.cost?.costOf(
+      this.start.provider,
+      this.response.model,
+      this.start.request.model,
+      this.usage,
+      performance.timeOrigin + this.startTime,
+    );
+    if (cost !== undefined) {
+      instruments.cost.add(cost.amount, {
+        ...attributes,
+        [ATTR_GEN_AI_USAGE_COST_CURRENCY]: cost.currency,
+        [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+      });
+    }
 
     const span = this.span;
     if (span.isRecording()) {
@@ -197,6 +228,12 @@ export class GenAiOperation {
         out[ATTR_TOKENPATH_USAGE_SOURCE] = stated ? TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER : TOKENPATH_USAGE_SOURCE_VALUE_NONE;
       }
       if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
+      if (cost !== undefined) {
+        out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
+        out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = cost.currency;
+        out[ATTR_GEN_AI_USAGE_COST_SOURCE] = GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
+        out[ATTR_TOKENPATH_COST_PRICE_TABLE] = cost.priceTable;
+      }
       if (errorType !== undefined) {
         out[p.errorType] = errorType;
         span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error, errorType, this.secrets()) });
@@ -204,11 +241,11 @@ export class GenAiOperation {
       span.setAttributes(out);
     }
     span.end();
-    if (this.settings.onUsage !== undefined) this.deliverUsage(this.settings.onUsage, durationSeconds, errorType);
+    if (this.settings.onUsage !== undefined) this.deliverUsage(this.settings.onUsage, durationSeconds, errorType, cost);
   }
 
   /** One usage record for the app's hook; built only when there is a hook. */
-  private deliverUsage(hook: UsageHook, durationSeconds: number, errorType: string | undefined): void {
+  private deliverUsage(hook: UsageHook, durationSeconds: number, errorType: string | undefined, cost: CallCost | undefined): void {
     const p = this.settings.profile;
     const server = this.metricAttributes;
     const record = buildUsageRecord({
@@ -223,6 +260,9 @@ export class GenAiOperation {
       durationSeconds,
       errorType,
       spanContext: this.span.spanContext(),
+      cost: cost && { amount: cost.amount, currency: cost.currency },
+      // The real values (metric points may carry _OTHER), as a copy the hook may keep or change.
+      attribution: this.attribution && { ...this.attribution.values },
     });
     deliverUsageRecord(hook, record);
   }
