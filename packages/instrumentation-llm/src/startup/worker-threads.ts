@@ -34,8 +34,6 @@ import {
   type SpanContext,
   type SpanKind,
   type SpanStatus,
-  DiagConsoleLogger,
-  DiagLogLevel,
   ROOT_CONTEXT,
   TraceFlags,
   createNoopMeter,
@@ -45,6 +43,9 @@ import {
 } from '@opentelemetry/api';
 import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
 import type { LlmInstrumentation } from '../instrumentation';
+import { appProvidersRegistered } from './app-providers';
+import { installDiagLogger } from './diag-logger';
+import { sdkConfiguration } from './exporters';
 
 /** The key of the one `workerMessage` a worker sends to the main thread: its telemetry port. */
 const HANDSHAKE_KEY = '@tokenpath/instrumentation-llm:worker-telemetry';
@@ -115,12 +116,14 @@ interface EndedSpan {
 /**
  * Starts tokenpath in a worker the app started: the instrumentation, with a tracer provider (sampler,
  * limits, propagator and context manager from the same OTEL_* variables as the main thread) whose
- * spans and a meter provider whose records go to the main thread.
+ * spans and a meter provider whose records go to the main thread. A worker whose app set up an SDK
+ * of its own in it (a preload before the register entry) keeps it: only the instrumentation is added.
  */
 export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
-  // As on the main thread (whose register entry already reported any OTEL_* mistakes once).
-  if (process.env.OTEL_LOG_LEVEL === undefined) {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  if (appProvidersRegistered()) {
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    instrumentation.setMeterProvider(metrics.getMeterProvider());
+    return;
   }
   const { port1, port2 } = new MessageChannel();
   // Never keeps the worker alive; the handshake hands the other end to the main thread.
@@ -157,14 +160,19 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
   };
   // Loaded only here, as on the main thread (register.ts).
   const { NodeSDK } = require('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSdkClass };
+  // OTEL_TRACES_EXPORTER=none: no spans here either, as the main thread exports none.
+  const tracesOff = sdkConfiguration(process.env).spanProcessors?.length === 0;
   const sdk = new NodeSDK({
     instrumentations: [instrumentation],
-    spanProcessors: [spanProcessor],
+    spanProcessors: tracesOff ? [] : [spanProcessor],
     metricReaders: [],
     logRecordProcessors: [],
     // The main thread's resource is the one exported; none is detected here.
     autoDetectResources: false,
   });
+  // As on the main thread (whose register entry already reported any OTEL_* mistakes once); after the
+  // SDK, which installs a plain console logger of its own when OTEL_LOG_LEVEL is set.
+  installDiagLogger(process.env);
   sdk.start();
   instrumentation.setMeterProvider(forwardingMeterProvider(post));
 }
