@@ -102,21 +102,19 @@ export function buildUsageRecord(input: UsageRecordInput): UsageRecord {
   if (usage.cacheCreationInputTokens !== undefined) tokens.cacheWrite = usage.cacheCreationInputTokens;
   if (usage.reasoningOutputTokens !== undefined) tokens.reasoning = usage.reasoningOutputTokens;
 
-  const record: UsageRecord = {
-    provider: input.provider,
-    operation: input.operation,
-    stream: input.stream,
-    tokens,
-    usageSource: hasProviderUsage(usage) ? 'provider' : 'none',
-    durationSeconds: input.durationSeconds,
-    endTimeUnixMs: Date.now(),
-  };
+  // Keys in a reading order (a JSONL ledger shows them so); optional ones only when known.
+  const record = { provider: input.provider, operation: input.operation } as UsageRecord;
   if (input.requestModel !== undefined) record.requestModel = input.requestModel;
   if (input.responseModel !== undefined) record.responseModel = input.responseModel;
   if (input.serverAddress !== undefined) record.serverAddress = input.serverAddress;
   if (input.serverPort !== undefined) record.serverPort = input.serverPort;
+  record.stream = input.stream;
+  record.tokens = tokens;
+  record.usageSource = hasProviderUsage(usage) ? 'provider' : 'none';
   if (input.cost !== undefined) record.cost = input.cost;
   if (input.attribution !== undefined) record.attribution = input.attribution;
+  record.durationSeconds = input.durationSeconds;
+  record.endTimeUnixMs = Date.now();
   if (input.errorType !== undefined) record.errorType = input.errorType;
   if (isSpanContextValid(input.spanContext)) {
     record.traceId = input.spanContext.traceId;
