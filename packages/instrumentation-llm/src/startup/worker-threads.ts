@@ -187,7 +187,7 @@ function spanData(span: EndedSpan): SpanData {
     traceId: context.traceId,
     spanId: context.spanId,
     // A TraceState instance does not survive the structured clone; the ids and flags are what parenting needs.
-    parent: parent && { traceId: parent.traceId, spanId: parent.spanId, traceFlags: parent.traceFlags, isRemote: true },
+    parent: parent && { traceId: parent.traceId, spanId: parent.spanId, traceFlags: parent.traceFlags, isRemote: parent.isRemote },
     startTime: span.startTime,
     endTime: span.endTime,
     attributes: span.attributes,
