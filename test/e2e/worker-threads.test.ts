@@ -105,3 +105,17 @@ describe.each([
     );
   });
 });
+
+describe('a worker given the register entry while the main thread runs without it', () => {
+  it('runs unchanged and says once that its calls cannot be exported', async () => {
+    const exit = await runApp([`${DIR}/lone-worker.cjs`], env(), 20_000);
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    const usages = outputOf(exit.stdout).results[0];
+    expect(usages.map(tokensOf)).toEqual(scenario.standIn.served.map((s) => tokensOf(s.usage)));
+    expect(exit.stderr).toBe(
+      'tokenpath: this worker thread cannot reach the main thread; its LLM calls are not exported ' +
+        '(start the main thread with the register entry too)\n',
+    );
+    expect(scenario.receiver.requests).toHaveLength(0);
+  });
+});

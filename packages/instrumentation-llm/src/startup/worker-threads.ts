@@ -142,11 +142,15 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
   };
   // process.exit() in the worker skips pending microtasks, not 'exit' listeners.
   process.once('exit', flush);
-  postMessageToThread(MAIN_THREAD_ID, { [HANDSHAKE_KEY]: port2 }, [port2]).catch((error: unknown) => {
+  postMessageToThread(MAIN_THREAD_ID, { [HANDSHAKE_KEY]: port2 }, [port2]).catch(() => {
     // The main thread runs without tokenpath (e.g. the register entry was given to this worker only).
     connected = false;
+    batch = [];
     port1.close();
-    diag.warn('tokenpath: this worker thread cannot reach the main thread; its LLM calls are not exported', error);
+    diag.warn(
+      'tokenpath: this worker thread cannot reach the main thread; its LLM calls are not exported ' +
+        '(start the main thread with the register entry too)',
+    );
   });
 
   const spanProcessor = {
