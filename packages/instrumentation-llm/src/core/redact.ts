@@ -16,6 +16,7 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\b(sk|pk|rk)-[A-Za-z0-9_-]{6,}/g, // OpenAI / Anthropic style secret keys (sk-..., sk-ant-..., sk-proj-...)
   /\b(gsk|xai|AIza)[A-Za-z0-9_-]{10,}/g, // Groq, xAI, Google API keys
   /\bya29\.[A-Za-z0-9._~+/=-]{8,}/g, // Google OAuth access tokens (Vertex AI)
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JWTs (Microsoft Entra tokens for Azure OpenAI, OIDC)
   /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
   /\b(AKIA|ASIA)[A-Z0-9]{12,}/g, // AWS access key ids
   // A query value ends where a JSON string does too (captured content is scrubbed as JSON).
