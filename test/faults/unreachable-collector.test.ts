@@ -19,7 +19,6 @@ import {
   appEnv,
   appResults,
   expectTokenMetrics,
-  runApp,
   startApp,
   startStandIn,
   tokensOf,
@@ -29,7 +28,7 @@ import {
 } from '../e2e/support.js';
 
 const APP = 'test/faults/apps/calls-then-waits.cjs';
-const MARGIN_MS = 2000;
+const MARGIN_MS = 3000;
 /** OTEL_EXPORTER_OTLP_TIMEOUT for the tests that time the end: short, so that they are. */
 const EXPORT_TIMEOUT_MS = 1000;
 const FINAL_FLUSH_MS = EXPORT_TIMEOUT_MS + 500;
@@ -127,6 +126,62 @@ describe('an unreachable collector does not hold the app', () => {
     expect(exit.stderr.split('\n').filter(Boolean)).toHaveLength(2);
   });
 
+  it.each([
+    {
+      what: 'nothing listens on the gRPC endpoint',
+      vars: async () => ({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }),
+      // grpc-js's own status: refused, or (on a slow machine) the deadline passed while it kept trying.
+      spans: /^(14 UNAVAILABLE: No connection established\. Last error: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+\.|4 DEADLINE_EXCEEDED: )/,
+      metrics: /^(14 UNAVAILABLE: No connection established\. Last error: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+\.|4 DEADLINE_EXCEEDED: )/,
+    },
+    {
+      what: 'the endpoint is not an OTLP receiver (HTTP 404)',
+      vars: async () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: standIn.url }),
+      spans: /^HTTP 404 Not Found$/,
+      metrics: /^HTTP Not Found$/,
+    },
+  ])('says once per signal why exports fail when $what, and ends in time', async ({ vars, spans, metrics }) => {
+    const app = startApp(['--require', REGISTER, APP], env('http://127.0.0.1:9', 'faults-cause', {
+      OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),
+      ...(await vars()),
+    }));
+    const { exit, ms } = await endApp(app);
+
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    expect(ms, exit.stderr).toBeLessThan(baselineEndMs + FINAL_FLUSH_MS + MARGIN_MS);
+    // One line per signal and cause (a cause may change while the exporter retries), nothing else.
+    const lines = tokenpathLines(exit.stderr);
+    const suffix = ' (exports are retried; reported once per signal and cause)';
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(exit.stderr.split('\n').filter(Boolean)).toHaveLength(lines.length);
+    const causes = { metrics: [] as string[], spans: [] as string[] };
+    for (const l of lines) {
+      const m = /^tokenpath: exporting (metrics|spans) failed: (.*)$/.exec(l);
+      expect(m, l).not.toBeNull();
+      expect(l.endsWith(suffix), l).toBe(true);
+      causes[m![1] as 'metrics' | 'spans'].push(m![2]!.slice(0, -suffix.length));
+    }
+    expect(causes.metrics.length).toBeGreaterThan(0);
+    expect(causes.spans.length).toBeGreaterThan(0);
+    for (const c of causes.metrics) expect(c).toMatch(metrics);
+    for (const c of causes.spans) expect(c).toMatch(spans);
+  });
+
+  it('on SIGTERM, with the default timeouts, flushes for at most 5 s and then ends by the signal', async () => {
+    const port = await closedPort();
+    const app = startApp(['--require', REGISTER, APP], env(`http://127.0.0.1:${port}`, 'faults-sigterm', {}));
+    await results(app);
+    const start = performance.now();
+    app.child.kill('SIGTERM');
+    const exit = await app.exited;
+    const ms = performance.now() - start;
+
+    expect(exit, exit.stderr).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(ms, exit.stderr).toBeLessThan(baselineEndMs + 5000 + MARGIN_MS);
+    expect(tokenpathLines(exit.stderr)).toEqual(['tokenpath: telemetry not flushed within 5000 ms of SIGTERM']);
+    expect(exit.stderr).not.toMatch(/"stack"|\n\s+at /);
+  });
+
   it('delivers everything to a slow endpoint, and ends once it has answered', async () => {
     const receiver = await startOtlpReceiver({ delayMs: 300 });
     try {
@@ -149,9 +204,12 @@ describe('an unreachable collector does not hold the app', () => {
     const port = await closedPort();
     const vars = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined };
     const args = ['examples/with-provider.mjs', '--require', REGISTER, 'examples/apps/openai-chat.cjs'];
+    // Timed from the app's results line (its calls are done, it has nothing left to do) to its end.
     const timed = async (nodeArgs: string[]) => {
+      const app = startApp(nodeArgs, appEnv(`http://127.0.0.1:${port}`, 'faults-readme', vars));
+      await results(app);
       const start = performance.now();
-      const exit = await runApp(nodeArgs, appEnv(`http://127.0.0.1:${port}`, 'faults-readme', vars), 30_000);
+      const exit = await app.exited;
       return { exit, ms: performance.now() - start };
     };
     const without = await timed(args.filter((a) => a !== '--require' && a !== REGISTER));

@@ -58,7 +58,7 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT
 /**
  * The signal and cause of an SDK diagnostic (or error) that reports a failed OTLP export, or undefined
  * for anything else. The SDK reports a failed span batch by passing the exporter's error to its global
- * error handler, which logs it as JSON (`{"stack":…,"message":…,"name":…,"code":…}`); the metric
+ * error handler, which logs it as JSON with every value a string (`{"stack":…,"message":…,"code":…}`); the metric
  * reader wraps its exporter's error into a message of its own. The register entry exports no log
  * records itself, so an unwrapped exporter error is a span batch's (an app that emits its own log
  * records through the global logs API shares that line).
@@ -72,7 +72,11 @@ export function exportFailureOf(message: unknown): ExportFailure | undefined {
   }
   if (!isErrorLike(error)) return undefined;
   if (error.message.startsWith(METRICS_FAILED) && error.message.endsWith(')')) {
-    const inner = error.message.slice(METRICS_FAILED.length, -1).replace(/^[A-Za-z]*Error: /, '');
+    // The reader keeps only the error's string form: an HTTP status keeps its text, not its code.
+    const inner = error.message
+      .slice(METRICS_FAILED.length, -1)
+      .replace(/^OTLPExporterError: /, 'HTTP ')
+      .replace(/^[A-Za-z]*Error: /, '');
     return { signal: 'metrics', cause: causeOf({ message: inner }) };
   }
   const cause = exporterCause(error);
@@ -104,19 +108,19 @@ function parseJsonError(message: string): ErrorLike | undefined {
 function exporterCause(error: ErrorLike): string | undefined {
   if (error.name === 'OTLPExporterError') return causeOf(error);
   if (typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return causeOf(error);
-  if (typeof error.code === 'number' && typeof error.details === 'string') return causeOf(error); // gRPC status
+  if (/^\d+$/.test(String(error.code)) && typeof error.details === 'string') return causeOf(error); // gRPC status
   if (error.message === 'Request timed out' || error.message === 'Timeout') return causeOf(error);
   return undefined;
 }
 
 function causeOf(error: ErrorLike): string {
-  if (error.name === 'OTLPExporterError' && typeof error.code === 'number') {
-    return `HTTP ${error.code}${error.message ? ` ${error.message}` : ''}`;
+  if (error.name === 'OTLPExporterError' && /^\d+$/.test(String(error.code))) {
+    return `HTTP ${String(error.code)}${error.message ? ` ${error.message}` : ''}`;
   }
   if (error.message === 'Request timed out' || error.message === 'Timeout') {
     return 'no response within the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT)';
   }
-  return error.message;
+  return error.message.trim();
 }
 
 /** Passes everything through, except that an export failure becomes its one line (once per signal and cause). */
