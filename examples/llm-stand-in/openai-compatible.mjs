@@ -32,6 +32,8 @@ import { deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
  *           puts it)
  * @property {boolean} streamUsage  whether a stream states usage without stream_options.include_usage
  * @property {(usage: object) => object|null} [embeddingUsage]  the embeddings usage on the wire (null: none)
+ * @property {(ctx: object, json: object) => object} [embedding]  adds vendor fields to an embeddings body
+ * @property {boolean} [fim]  also answers `<prefix>/fim/completions` (fill-in-the-middle: the prompt is the user text)
  * @property {Record<string, string>} [headers]  extra reply headers
  */
 
@@ -113,14 +115,18 @@ function completionsReply(flavour, body, ctx) {
   return { model, usage: flavour.streamUsage ? usage : null, events, errorEvents: () => [{ data: STREAM_ERROR }] };
 }
 
-function embeddingsReply(flavour, body) {
+/** Fill-in-the-middle: a chat-shaped answer to `prompt` (and `suffix`). */
+const fimReply = (flavour, body, ctx) =>
+  chatReply(flavour, { ...body, messages: [{ role: 'user', content: typeof body.prompt === 'string' ? body.prompt : '' }] }, ctx);
+
+function embeddingsReply(flavour, body, ctx) {
   const inputs = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input : [];
   const dims = posInt(body.dimensions, DEFAULT_DIMENSIONS);
   const data = inputs.map((input, index) => ({ object: 'embedding', index, embedding: embeddingFloats(embeddingBytes(input, dims)) }));
   const tokens = Math.max(1, sum(inputs, (x) => words(x).length));
   const usage = flavour.embeddingUsage ? flavour.embeddingUsage({ prompt_tokens: tokens, total_tokens: tokens }) : null;
   const json = { object: 'list', data, model: body.model, ...(usage ? { usage } : {}) };
-  return { model: body.model, usage, json };
+  return { model: body.model, usage, json: flavour.embedding ? flavour.embedding(ctx, json) : json };
 }
 
 const ERROR_TYPES = { 400: 'invalid_request_error', 401: 'invalid_request_error', 404: 'invalid_request_error', 429: 'rate_limit_exceeded' };
@@ -152,6 +158,7 @@ export function openaiCompatibleHost(flavour) {
     [`${flavour.prefix}/chat/completions`, handler(chatReply)],
     [`${flavour.prefix}/completions`, handler(completionsReply)],
     [`${flavour.prefix}/embeddings`, handler(embeddingsReply)],
+    ...(flavour.fim ? [[`${flavour.prefix}/fim/completions`, handler(fimReply)]] : []),
   ]);
   return {
     name: flavour.name,

@@ -30,6 +30,7 @@ import { groq } from './groq.mjs';
 import { together } from './together.mjs';
 import { ollama } from './ollama.mjs';
 import { cohere } from './cohere.mjs';
+import { mistral } from './mistral.mjs';
 
 /**
  * A provider: one file exporting one object, listed in PROVIDERS below.
@@ -65,6 +66,7 @@ const PROVIDERS = [
   together,
   ollama,
   cohere,
+  mistral,
   openai,
 ];
 

@@ -38,6 +38,8 @@ export const SDK_VERSIONS = {
   'together-ai': ['0.6.0', '0.33.0'],
   ollama: ['0.5.18'],
   'cohere-ai': ['7.21.0'],
+  // Not a devDependency (2.x's optional OpenTelemetry peers conflict with the repo's): both majors live here only.
+  '@mistralai/mistralai': ['1.15.1', '2.7.0'],
 };
 
 const INSTALL_TIMEOUT_MS = 4 * 60_000;

@@ -18,6 +18,7 @@ import { groqModule } from './providers/groq-sdk';
 import { togetherModule } from './providers/together-ai';
 import { ollamaModule } from './providers/ollama';
 import { cohereModule } from './providers/cohere-ai';
+import { mistralModule } from './providers/mistralai-mistralai';
 import { diagnoseHost } from './startup/diagnose';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
@@ -54,6 +55,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       togetherModule(patcher),
       ollamaModule(patcher),
       cohereModule(patcher),
+      mistralModule(patcher),
     ];
   }
 

@@ -1,0 +1,267 @@
+/**
+ * `@mistralai/mistralai` 1.x (CommonJS) in process, against the stand-in's Mistral API: chat.complete / stream /
+ * parse, fim, embeddings, the behaviour matrix, exact attribute sets, transparency. The SDK is not a devDependency
+ * (2.x's optional OpenTelemetry peers conflict with the repo's); test/support/sdk-versions.mjs installs it into
+ * test/.sdk, and it is loaded through a require created in that folder AFTER the harness exists, so the require hook
+ * patches it, as in an app. 2.x (ES modules only) is tested end to end: test/e2e/long-tail.test.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import {
+  DURATION,
+  TOKEN_USAGE,
+  expectFailedCall,
+  expectTokenTotals,
+  json,
+  onlySpan,
+  plainAndInstrumented,
+  pointCount,
+  thrown,
+} from '../../support/helpers';
+import { startStandIn, type StandIn } from '../../support/stand-in';
+import { useTestbed } from '../../support/testbed';
+// @ts-expect-error -- plain ESM script (no declaration file)
+import { installSdkVersions, sdkDir } from '../../../../../test/support/sdk-versions.mjs';
+
+const NAME = '@mistralai/mistralai';
+const VERSION = '1.15.1';
+const MODEL = 'mistral-small-latest';
+const bed = useTestbed();
+let sdk: any;
+let client: any;
+const clientOn = (standIn: StandIn): any => new sdk.Mistral({ apiKey: 'mistral-test-secret-key', serverURL: `${standIn.url}/mistral` });
+
+beforeAll(async () => {
+  const [installed] = await installSdkVersions([`${NAME}@${VERSION}`], { log: (m: string) => console.log(m) });
+  expect(installed.version).toBe(VERSION);
+  sdk = createRequire(path.join(sdkDir(NAME, VERSION), 'package.json'))(NAME);
+  client = clientOn(bed.standIn);
+}, 5 * 60_000);
+
+const messages = [{ role: 'user', content: 'tell me about tokens please' }];
+const endpoint = (): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+const served = (i = 0): Record<string, number> => bed.standIn.served[i].usage!;
+
+describe('chat.complete', () => {
+  it('records the exact attribute set of a call', async () => {
+    const r = await client.chat.complete({
+      model: MODEL,
+      messages,
+      temperature: 0.2,
+      topP: 0.9,
+      maxTokens: 50,
+      randomSeed: 7,
+      stop: ['END'],
+      frequencyPenalty: 0.1,
+      presencePenalty: 0.3,
+      responseFormat: { type: 'json_object' },
+    });
+    expect(r.choices[0].message.content).toBe('{"answer":"stand-in"}');
+    const span = await onlySpan(bed.h);
+    expect(span.name).toBe(`chat ${MODEL}`);
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'mistral_ai',
+      'gen_ai.request.model': MODEL,
+      ...endpoint(),
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.request.top_p': 0.9,
+      'gen_ai.request.max_tokens': 50,
+      'gen_ai.request.seed': 7,
+      'gen_ai.request.stop_sequences': ['END'],
+      'gen_ai.request.frequency_penalty': 0.1,
+      'gen_ai.request.presence_penalty': 0.3,
+      'gen_ai.output.type': 'json',
+      'gen_ai.response.id': r.id,
+      'gen_ai.response.model': MODEL,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': served().prompt_tokens,
+      'gen_ai.usage.output_tokens': served().completion_tokens,
+      'tokenpath.usage.source': 'provider',
+    });
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('records one duration point and exact token points per call', async () => {
+    await client.chat.complete({ model: MODEL, messages });
+    await client.chat.complete({ model: MODEL, messages: [{ role: 'user', content: 'a b c d e f g' }] });
+    expect(pointCount(await bed.h.points(DURATION))).toBe(2);
+    await expectTokenTotals(bed.h, {
+      input: served(0).prompt_tokens + served(1).prompt_tokens,
+      output: served(0).completion_tokens + served(1).completion_tokens,
+    });
+  });
+
+  it('reports tool_calls as the finish reason of a tool call', async () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+    const r = await client.chat.complete({ model: MODEL, messages: [{ role: 'user', content: 'weather in Paris?' }], tools });
+    expect(r.choices[0].message.toolCalls[0].function.name).toBe('get_weather');
+    expect((await onlySpan(bed.h)).attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls']);
+  });
+});
+
+describe('chat.stream', () => {
+  it('records the exact attribute set of a consumed stream, with the usage of its finish chunk', async () => {
+    const stream = await client.chat.stream({ model: MODEL, messages });
+    let text = '';
+    let id = '';
+    for await (const event of stream) {
+      id ||= event.data.id;
+      text += event.data.choices[0]?.delta?.content ?? '';
+    }
+    expect(text).toContain('stand-in');
+    const span = await onlySpan(bed.h);
+    const ttfc = span.attributes['gen_ai.response.time_to_first_chunk'];
+    expect(ttfc).toBeGreaterThan(0);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'mistral_ai',
+      'gen_ai.request.model': MODEL,
+      ...endpoint(),
+      'gen_ai.request.stream': true,
+      'gen_ai.response.id': id,
+      'gen_ai.response.model': MODEL,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': served().prompt_tokens,
+      'gen_ai.usage.output_tokens': served().completion_tokens,
+      'gen_ai.response.time_to_first_chunk': ttfc,
+      'tokenpath.usage.source': 'provider',
+    });
+    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+  });
+
+  it('ends the span once, without usage, when the consumer breaks out early', async () => {
+    const stream = await client.chat.stream({ model: MODEL, messages });
+    let seen = 0;
+    for await (const _ of stream) if (++seen === 2) break;
+    const span = await onlySpan(bed.h);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+  });
+
+  it('reports a stream aborted through its signal as AbortError', async () => {
+    const controller = new AbortController();
+    const stream = await client.chat.stream({ model: 'stream-hang', messages }, { fetchOptions: { signal: controller.signal } });
+    const events: unknown[] = [];
+    const error = await thrown(async () => {
+      for await (const event of stream) {
+        events.push(event);
+        controller.abort();
+      }
+    });
+    expect(error.name).toBe('AbortError');
+    expect(events).toHaveLength(1);
+    await expectFailedCall(bed.h, 'AbortError', ['error']);
+  });
+
+  it('fails the span when the stream breaks off with an error event, and the caller still gets the error', async () => {
+    const stream = await client.chat.stream({ model: 'stream-error', messages });
+    let seen = 0;
+    const error = await thrown(async () => {
+      for await (const _ of stream) seen++;
+    });
+    expect(seen).toBeGreaterThan(0);
+    const [span] = await bed.h.spans();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe(error.constructor.name);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+  });
+});
+
+describe('the helpers and the other APIs', () => {
+  it('meters chat.parse once', async () => {
+    // parse() takes a zod schema (of the SDK's own zod) and calls the request function itself, not complete().
+    const { z } = createRequire(path.join(sdkDir(NAME, VERSION), 'node_modules', NAME, 'package.json'))('zod/v3');
+    const r = await client.chat.parse({ model: MODEL, messages, responseFormat: z.object({ answer: z.string() }) });
+    expect(r.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
+    const span = await onlySpan(bed.h);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(served().completion_tokens);
+  });
+
+  it('records fim.complete as a text completion', async () => {
+    const r = await client.fim.complete({ model: 'codestral-latest', prompt: 'def add(a, b):', suffix: 'return c' });
+    const span = await onlySpan(bed.h);
+    expect(span.name).toBe('text_completion codestral-latest');
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(r.usage.promptTokens);
+    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['stop']);
+  });
+
+  it('records embeddings with the vector length and usage', async () => {
+    const r = await client.embeddings.create({ model: 'mistral-embed', inputs: ['one two three'] });
+    const span = await onlySpan(bed.h);
+    expect(span.attributes).toEqual({
+      'gen_ai.operation.name': 'embeddings',
+      'gen_ai.provider.name': 'mistral_ai',
+      'gen_ai.request.model': 'mistral-embed',
+      ...endpoint(),
+      'gen_ai.response.id': r.id,
+      'gen_ai.response.model': 'mistral-embed',
+      'gen_ai.embeddings.dimension.count': 8,
+      'gen_ai.usage.input_tokens': 3,
+      'tokenpath.usage.source': 'provider',
+    });
+  });
+
+  it('reports HTTP errors with the SDK error class and no token points', async () => {
+    const error = await thrown(() => client.chat.complete({ model: 'error-429', messages }));
+    await expectFailedCall(bed.h, error.constructor.name, undefined);
+    expect(error.statusCode).toBe(429);
+    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+  });
+
+  it('records nothing while disabled, and records content only when capture is on', async () => {
+    bed.h.instrumentation.disable();
+    try {
+      await client.chat.complete({ model: MODEL, messages });
+    } finally {
+      bed.h.instrumentation.enable();
+    }
+    expect(await bed.h.spans()).toEqual([]);
+    await client.chat.complete({ model: MODEL, messages });
+    expect(Object.keys((await onlySpan(bed.h)).attributes).filter((k) => /messages/.test(k))).toEqual([]);
+    await bed.h.reset();
+    bed.h.instrumentation.setConfig({ captureMessageContent: true });
+    try {
+      const r = await client.chat.complete({ model: MODEL, messages });
+      const span = await onlySpan(bed.h);
+      expect(json(span.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: messages[0].content }] }]);
+      expect(json(span.attributes['gen_ai.output.messages'])).toEqual([
+        { role: 'assistant', parts: [{ type: 'text', content: r.choices[0].message.content }], finish_reason: 'stop' },
+      ]);
+    } finally {
+      bed.h.instrumentation.setConfig({});
+    }
+  });
+});
+
+describe('transparency', () => {
+  async function runScript(): Promise<unknown[]> {
+    const standIn = await startStandIn();
+    const c = clientOn(standIn);
+    const seen: unknown[] = [];
+    try {
+      seen.push(await c.chat.complete({ model: MODEL, messages }));
+      for await (const event of await c.chat.stream({ model: MODEL, messages })) seen.push(event);
+      seen.push(await c.fim.complete({ model: 'codestral-latest', prompt: 'def f():' }));
+      seen.push(await c.embeddings.create({ model: 'mistral-embed', inputs: ['same'] }));
+      for (const model of ['error-400', 'error-500']) {
+        const error = await c.chat.complete({ model, messages }).catch((e: any) => e);
+        seen.push([error.constructor.name, error.statusCode, error.message]);
+      }
+    } finally {
+      await standIn.close();
+    }
+    return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' ? 0 : v)));
+  }
+
+  it('gives the app exactly the same results with and without the instrumentation', async () => {
+    const { plain, output } = await plainAndInstrumented(bed.h, runScript);
+    expect(output).toEqual(plain);
+    expect(output.length).toBeGreaterThan(10);
+    expect(await bed.h.spans()).toHaveLength(6);
+  });
+});
