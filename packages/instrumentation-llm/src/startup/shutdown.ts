@@ -7,20 +7,20 @@ export const FINAL_FLUSH_CAP_MS = 5000;
 const REPORT_GRACE_MS = 500;
 /** The OTLP exporters' default timeout per export, retries included (OTEL_EXPORTER_OTLP_TIMEOUT). */
 const OTLP_TIMEOUT_DEFAULT_MS = 10_000;
-const OTLP_TIMEOUT_VARIABLES = [
-  'OTEL_EXPORTER_OTLP_TIMEOUT',
-  'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
-  'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-  'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
-] as const;
+const SIGNALS = ['TRACES', 'METRICS', 'LOGS'] as const;
 
 /**
- * How long the final flush may take: the longest OTLP export timeout configured (an export, retries
- * included, gives up by then) and REPORT_GRACE_MS, at most FINAL_FLUSH_CAP_MS.
+ * How long the final flush may take: the longest of the signals' OTLP export timeouts (an export,
+ * retries included, gives up by then) and REPORT_GRACE_MS, at most FINAL_FLUSH_CAP_MS. A signal's
+ * timeout is its own variable, else OTEL_EXPORTER_OTLP_TIMEOUT, else the exporters' default.
  */
 export function finalFlushTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const configured = OTLP_TIMEOUT_VARIABLES.map((name) => Number(env[name])).filter((ms) => Number.isInteger(ms) && ms > 0);
-  const exportTimeout = configured.length > 0 ? Math.max(...configured) : OTLP_TIMEOUT_DEFAULT_MS;
+  const ms = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const general = ms('OTEL_EXPORTER_OTLP_TIMEOUT') ?? OTLP_TIMEOUT_DEFAULT_MS;
+  const exportTimeout = Math.max(...SIGNALS.map((signal) => ms(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`) ?? general));
   return Math.min(exportTimeout + REPORT_GRACE_MS, FINAL_FLUSH_CAP_MS);
 }
 
