@@ -5,6 +5,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { createInstruments, type GenAiInstruments } from './core/metrics';
 import type { OperationSettings } from './core/operation';
 import { parseCaptureContentEnv } from './core/content';
+import { costModelFrom, type CostModel } from './core/cost';
+import { attributionFrom, type Attribution } from './core/attribution';
 import { semconvFromEnv } from './core/semconv-opt-in';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
 import { unwrapIfOutermost, wrapOnTop } from './core/method-wrap';
@@ -33,6 +35,9 @@ const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationConfig> implements SettingsSource {
   private _instruments: GenAiInstruments | undefined;
   private _settings: OperationSettings | undefined;
+  /** Kept while the config stays: they hold price caches and attribution budgets, which a new provider must not reset. */
+  private _cost: CostModel | undefined;
+  private _attribution: Attribution | undefined;
   private _semconv: SemconvSelection | undefined;
 
   constructor(config: LlmInstrumentationConfig = {}) {
@@ -79,6 +84,16 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
           ),
         maxContentLength: config.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH,
         onUsage: config.onUsage,
+        cost: (this._cost ??= costModelFrom(config.modelPrices, process.env, (m) => this._diag.error(`tokenpath: ${m}`))),
+        attribution: (this._attribution ??= attributionFrom(
+          {
+            baggageKeys: config.attributionBaggageKeys,
+            metricKeys: config.attributionMetricKeys,
+            metricValueLimit: config.attributionMetricValueLimit,
+          },
+          process.env,
+          (m) => this._diag.error(`tokenpath: ${m}`),
+        )),
       };
     }
     return this._settings;
@@ -98,6 +113,8 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   override setConfig(config: LlmInstrumentationConfig = {}): void {
     super.setConfig(config);
     this._settings = undefined;
+    this._cost = undefined;
+    this._attribution = undefined;
   }
 
   private buildInstruments(): GenAiInstruments {

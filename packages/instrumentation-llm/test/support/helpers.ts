@@ -91,3 +91,14 @@ export async function plainAndInstrumented<T = any>(
   h.instrumentation.enable();
   return { plain, output: await call() };
 }
+
+/**
+ * The cost attributes on the span of a call whose model has a list price (the amounts themselves are checked
+ * against the price table in test/core/pricing.test.ts and test/cost-attribution.test.ts).
+ */
+export const PRICED = {
+  'gen_ai.usage.cost.amount': expect.any(Number),
+  'gen_ai.usage.cost.currency': 'USD',
+  'gen_ai.usage.cost.source': 'local',
+  'tokenpath.cost.price_table': expect.stringMatching(/^@pydantic\/genai-prices@\d/),
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tokenTotal } from '../../support/harness';
-import { drain, expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
+import { drain, expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, inputOf, messages, anthropicClient } from './support';
 
@@ -43,6 +43,7 @@ describe('messages.create', () => {
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.cache_creation.input_tokens': 0,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -153,6 +154,7 @@ describe('messages.create with stream: true', () => {
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.output_tokens': delta.output_tokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(ttfc).toBeGreaterThan(0);
     await expectTokenTotals(bed.h, { input: delta.input_tokens + delta.cache_creation_input_tokens, output: delta.output_tokens });

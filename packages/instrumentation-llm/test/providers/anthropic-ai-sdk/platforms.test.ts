@@ -8,6 +8,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestbed } from '../../support/testbed';
 import { MODEL, inputOf, messages } from './support';
+import { PRICED } from '../../support/helpers';
 
 /** The Vertex AI client; its Google credentials are a stand-in. */
 const bed = useTestbed({
@@ -50,6 +51,7 @@ describe('@anthropic-ai/vertex-sdk', () => {
       'gen_ai.usage.cache_read.input_tokens': 0,
       'gen_ai.usage.cache_creation.input_tokens': 0,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { drain, expectFailedCall, expectFailedSpan, plainAndInstrumented, thrown } from '../../support/helpers';
+import { drain, expectFailedCall, expectFailedSpan, plainAndInstrumented, thrown, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { bedrockClient, cachedMessages, expectCacheAccounting } from './bedrock-testbed';
 
@@ -31,6 +31,7 @@ describe('ConverseStreamCommand', () => {
       'gen_ai.usage.input_tokens': usage.inputTokens,
       'gen_ai.usage.output_tokens': usage.outputTokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
     const tokens = await bed.h.points('gen_ai.client.token.usage');

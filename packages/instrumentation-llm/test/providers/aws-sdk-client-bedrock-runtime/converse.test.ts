@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import { expectFailedCall, expectTokenTotals, pointCount } from '../../support/helpers';
+import { expectFailedCall, expectTokenTotals, pointCount, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { CREDENTIALS, bedrockClient, bedrockClientOptions, cachedMessages, expectCacheAccounting, servedOutput } from './bedrock-testbed';
 
@@ -39,6 +39,7 @@ describe('ConverseCommand', () => {
       'gen_ai.usage.input_tokens': result.usage.inputTokens,
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
-import { drain, expectFailedSpan, expectTokenTotals, plainAndInstrumented } from '../../support/helpers';
+import { drain, expectFailedSpan, expectTokenTotals, plainAndInstrumented, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { bedrockClient, servedInput, servedOutput } from './bedrock-testbed';
 
@@ -24,6 +24,8 @@ interface Family {
   finish: string;
   /** Response facts the native body states (id as a prefix). */
   response?: { model?: string; idPrefix?: string };
+  /** The price table has no price for the model: its span carries no cost. */
+  unpriced?: true;
 }
 
 const SAMPLING = { 'gen_ai.request.max_tokens': 100, 'gen_ai.request.temperature': 0.3, 'gen_ai.request.top_p': 0.8 };
@@ -73,6 +75,7 @@ const FAMILIES: Family[] = [
   {
     family: 'Cohere Command R (usage only in headers / invocation metrics)',
     modelId: 'cohere.command-r-v1:0',
+    unpriced: true,
     body: { message: QUESTION, max_tokens: 100, temperature: 0.3, p: 0.8, k: 20, seed: 7, stop_sequences: ['END'] },
     operation: 'chat',
     request: { ...SAMPLING, 'gen_ai.request.top_k': 20, 'gen_ai.request.seed': 7, 'gen_ai.request.stop_sequences': ['END'] },
@@ -82,6 +85,7 @@ const FAMILIES: Family[] = [
   {
     family: 'AI21 Jamba',
     modelId: 'ai21.jamba-1-5-mini-v1:0',
+    unpriced: true,
     body: { messages: [{ role: 'user', content: QUESTION }], max_tokens: 100, temperature: 0.3, top_p: 0.8, stop: ['END'] },
     operation: 'chat',
     request: { ...SAMPLING, 'gen_ai.request.stop_sequences': ['END'] },
@@ -105,6 +109,7 @@ function expectedAttributes(f: Family, usage: Record<string, any>, id: unknown, 
     'gen_ai.usage.input_tokens': servedInput(usage),
     'gen_ai.usage.output_tokens': servedOutput(usage),
     'tokenpath.usage.source': 'provider',
+    ...(f.unpriced ? {} : PRICED),
     ...(f.family === 'Anthropic' ? { 'gen_ai.usage.cache_read.input_tokens': 0, 'gen_ai.usage.cache_creation.input_tokens': 0 } : {}),
   };
 }
@@ -213,9 +218,9 @@ describe('InvokeModel accounting', () => {
   });
 
   it.each([
-    ['amazon.titan-embed-text-v2:0', { inputText: 'embed these four words' }],
-    ['cohere.embed-english-v3', { texts: ['embed me', 'and me too'], input_type: 'search_document' }],
-  ])('meters %s as embeddings: input tokens and dimension count, no finish reasons', async (modelId, body) => {
+    ['amazon.titan-embed-text-v2:0', { inputText: 'embed these four words' }, true],
+    ['cohere.embed-english-v3', { texts: ['embed me', 'and me too'], input_type: 'search_document' }, false],
+  ])('meters %s as embeddings: input tokens and dimension count, no finish reasons', async (modelId, body, priced) => {
     await invoke(modelId, body);
     const [span] = await bed.h.spans();
     expect(span.name).toBe(`embeddings ${modelId}`);
@@ -228,6 +233,7 @@ describe('InvokeModel accounting', () => {
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.inputTokenCount,
       'tokenpath.usage.source': 'provider',
+      ...(priced ? PRICED : {}),
     });
     const tokens = await bed.h.points('gen_ai.client.token.usage');
     expect(tokens.map((p) => p.attributes['gen_ai.token.type'])).toEqual(['input']);

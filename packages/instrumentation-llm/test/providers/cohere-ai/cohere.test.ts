@@ -14,6 +14,7 @@ import {
   plainAndInstrumented,
   pointCount,
   thrown,
+  PRICED,
 } from '../../support/helpers';
 import { startStandIn, type StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -67,6 +68,7 @@ describe('chat', () => {
       'gen_ai.usage.input_tokens': r.usage.billedUnits.inputTokens,
       'gen_ai.usage.output_tokens': r.usage.billedUnits.outputTokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     // The consumed counts differ (the prompt template, the end token): the billed ones are metered.
     expect(r.usage.tokens.inputTokens).toBeGreaterThan(r.usage.billedUnits.inputTokens);
@@ -134,6 +136,7 @@ describe('chatStream', () => {
       'gen_ai.usage.output_tokens': billed().output_tokens,
       'gen_ai.response.time_to_first_chunk': ttfc,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
@@ -196,6 +199,7 @@ describe('embed', () => {
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 4,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
   });
 });

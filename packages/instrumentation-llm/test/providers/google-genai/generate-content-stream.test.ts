@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { drain, expectFailedCall, thrown } from '../../support/helpers';
+import { drain, expectFailedCall, thrown, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { geminiClient, vertexClient } from './support';
 
@@ -31,6 +31,7 @@ describe('models.generateContentStream', () => {
       'gen_ai.usage.reasoning.output_tokens': 2,
       'gen_ai.response.time_to_first_chunk': expect.any(Number),
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect((await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))[0].count).toBe(1);
     expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);

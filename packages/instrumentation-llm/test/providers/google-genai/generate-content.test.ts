@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { expectFailedCall, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
+import { expectFailedCall, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { generateContent } from '../../../src/providers/google-genai/generate-content';
 import { GEMINI_API_KEY, VERTEX_ACCESS_TOKEN, VERTEX_PROJECT, geminiClient, telemetryText, vertexClient } from './support';
@@ -53,6 +53,7 @@ describe('models.generateContent on the Gemini API', () => {
       'gen_ai.usage.output_tokens': 26, // candidates (24) + thoughts (2): thinking is billed as output
       'gen_ai.usage.reasoning.output_tokens': 2,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -236,6 +237,7 @@ describe('Vertex AI', () => {
       'gen_ai.usage.input_tokens': usage.promptTokenCount,
       'gen_ai.usage.output_tokens': usage.candidatesTokenCount,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
   });
 

@@ -19,6 +19,7 @@ import {
   plainAndInstrumented,
   pointCount,
   thrown,
+  PRICED,
 } from '../../support/helpers';
 import { startStandIn, type StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -81,6 +82,7 @@ describe('chat.complete', () => {
       'gen_ai.usage.input_tokens': served().prompt_tokens,
       'gen_ai.usage.output_tokens': served().completion_tokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -129,6 +131,7 @@ describe('chat.stream', () => {
       'gen_ai.usage.output_tokens': served().completion_tokens,
       'gen_ai.response.time_to_first_chunk': ttfc,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
@@ -203,6 +206,7 @@ describe('the helpers and the other APIs', () => {
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 3,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
   });
 

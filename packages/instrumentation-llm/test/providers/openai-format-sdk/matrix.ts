@@ -16,6 +16,7 @@ import {
   plainAndInstrumented,
   pointCount,
   thrown,
+  PRICED,
 } from '../../support/helpers';
 import { startStandIn, type StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -33,6 +34,8 @@ export interface OpenAiFormatSdkSpec {
   servedUsage(usage: Record<string, any>): { input: number; output: number };
   /** Whether the embeddings response states usage. */
   embeddingUsage: boolean;
+  /** Whether the chat model has a list price in the price table (its spans then carry their cost). */
+  chatPriced?: boolean;
 }
 
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
@@ -76,6 +79,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         'gen_ai.usage.input_tokens': served().input,
         'gen_ai.usage.output_tokens': served().output,
         'tokenpath.usage.source': 'provider',
+        ...(spec.chatPriced ? PRICED : {}),
       });
       expect(result.usage.prompt_tokens).toBe(served().input);
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
@@ -135,6 +139,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         'gen_ai.usage.output_tokens': served().output,
         'gen_ai.response.time_to_first_chunk': ttfc,
         'tokenpath.usage.source': 'provider',
+        ...(spec.chatPriced ? PRICED : {}),
       });
       expect(pointCount(await bed.h.points(DURATION))).toBe(1);
       expect(pointCount(await bed.h.points('gen_ai.client.operation.time_to_first_chunk'))).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown } from '../../support/helpers';
+import { expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -50,6 +50,7 @@ describe('chat.completions.create', () => {
       'gen_ai.usage.cache_read.input_tokens': usage.prompt_tokens_details.cached_tokens,
       'gen_ai.usage.reasoning.output_tokens': 0,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(usage.prompt_tokens_details.cached_tokens).toBeGreaterThan(0);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectTokenTotals } from '../../support/helpers';
+import { expectTokenTotals, PRICED } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -20,6 +20,7 @@ describe('embeddings.create', () => {
       'gen_ai.embeddings.dimension.count': 16,
       'gen_ai.usage.input_tokens': bed.standIn.served[0].usage!.prompt_tokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     const tokens = await expectTokenTotals(bed.h, { input: bed.standIn.served[0].usage!.prompt_tokens });
     expect(tokens.filter((p) => p.attributes['gen_ai.token.type'] === 'output')).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { expectTokenTotals } from '../../support/helpers';
+import { expectTokenTotals, PRICED } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
 
 const bed = useTestbed(openaiClient);
@@ -39,6 +39,7 @@ describe('responses.create', () => {
       'gen_ai.usage.cache_read.input_tokens': usage.input_tokens_details.cached_tokens,
       'gen_ai.usage.reasoning.output_tokens': usage.output_tokens_details.reasoning_tokens,
       'tokenpath.usage.source': 'provider',
+      ...PRICED,
     });
     expect(usage.output_tokens_details.reasoning_tokens).toBe(2);
     expect(usage.input_tokens_details.cached_tokens).toBeGreaterThan(0);
