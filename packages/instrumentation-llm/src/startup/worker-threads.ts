@@ -135,7 +135,13 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
     if (batch.length === 0) return;
     const messages = batch;
     batch = [];
-    if (connected) port1.postMessage(messages);
+    if (!connected) return;
+    try {
+      port1.postMessage(messages);
+    } catch (error) {
+      // Runs in a microtask of the app's thread: nothing may escape into it.
+      diag.error('tokenpath: handing telemetry to the main thread failed', error);
+    }
   };
   const post = (message: Message): void => {
     if (batch.push(message) === 1) queueMicrotask(flush);
@@ -157,7 +163,11 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
     onStart(): void {},
     onEnd(span: EndedSpan): void {
       if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-      post(['s', spanData(span)]);
+      try {
+        post(['s', spanData(span)]);
+      } catch (error) {
+        diag.error('tokenpath: reading an ended span failed', error);
+      }
     },
     forceFlush: async (): Promise<void> => {},
     shutdown: async (): Promise<void> => {},
