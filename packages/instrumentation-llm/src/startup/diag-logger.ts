@@ -22,9 +22,9 @@ const LEVELS: Readonly<Record<string, DiagLogLevel>> = {
   all: DiagLogLevel.ALL,
 };
 
-export type Signal = 'spans' | 'metrics';
+type Signal = 'spans' | 'metrics';
 
-export interface ExportFailure {
+interface ExportFailure {
   signal: Signal;
   cause: string;
 }
@@ -58,12 +58,12 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT
 /**
  * The signal and cause of an SDK diagnostic (or error) that reports a failed OTLP export, or undefined
  * for anything else. The SDK reports a failed span batch by passing the exporter's error to its global
- * error handler, which logs it as JSON with every value a string (`{"stack":…,"message":…,"code":…}`); the metric
- * reader wraps its exporter's error into a message of its own. The register entry exports no log
- * records itself, so an unwrapped exporter error is a span batch's (an app that emits its own log
- * records through the global logs API shares that line).
+ * error handler, which logs it as JSON with every value a string (`{"stack":…,"message":…,"code":…}`);
+ * the metric reader wraps its exporter's error into a message of its own. The register entry exports
+ * no log records itself, so an unwrapped exporter error is a span batch's (an app that emits its own
+ * log records through the global logs API shares that line).
  */
-export function exportFailureOf(message: unknown): ExportFailure | undefined {
+function exportFailureOf(message: unknown): ExportFailure | undefined {
   const error = typeof message === 'string' ? parseJsonError(message) ?? message : message;
   if (typeof error === 'string') {
     const timedOut = METRICS_TIMED_OUT.exec(error);
@@ -117,9 +117,8 @@ function causeOf(error: ErrorLike): string {
   if (error.name === 'OTLPExporterError' && /^\d+$/.test(String(error.code))) {
     return `HTTP ${String(error.code)}${error.message ? ` ${error.message}` : ''}`;
   }
-  if (error.message === 'Request timed out' || error.message === 'Timeout') {
-    return 'no response within the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT)';
-  }
+  if (error.message === 'Request timed out') return 'no response within the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT)';
+  if (error.message === 'Timeout') return 'the batch was not exported in time (OTEL_BSP_EXPORT_TIMEOUT)';
   return error.message.trim();
 }
 
