@@ -101,7 +101,9 @@ describe.skipIf(missing !== undefined)('examples/datadog', () => {
     const service = sourced(join(REPO_ROOT, 'examples/datadog/agent-otlp/app.env'), {}).OTEL_SERVICE_NAME;
     expectCallSpans(run, service);
 
-    const metrics = run.readBack.otlpMetrics.flatMap(flattenMetrics);
+    const all = run.readBack.otlpMetrics.flatMap(flattenMetrics);
+    expect(new Set(all.map((m) => m.temporality))).toEqual(new Set([1])); // DELTA, from app.env
+    const metrics = all.filter((m) => m.name.startsWith('gen_ai.'));
     expect(metrics.map((m) => [m.name, m.temporality]).sort()).toEqual([
       ['gen_ai.client.operation.duration', 1],
       ['gen_ai.client.operation.time_to_first_chunk', 1],
