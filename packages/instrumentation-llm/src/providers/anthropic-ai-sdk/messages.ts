@@ -10,12 +10,12 @@ import { GEN_AI_OUTPUT_TYPE_VALUE_JSON, type RequestFacts } from '@tokenpath/sem
 import type { CallAdapter } from '../../core/traced-call';
 import type { GenAiOperation } from '../../core/operation';
 import { isStainlessStreamAborted } from '../../core/stream';
-import { assignUsage } from '../../core/usage';
-import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
+import { countOf, objectOf, stringOf } from '../../core/read';
 import { anthropicStart } from './client';
 import { inputMessages, outputMessage, systemInstructions, toolDefinitions } from '../../formats/anthropic-messages/content';
 import { replacesSdkCallSpans, sdkSpanCarriesUsage, withTraceHeaders, withoutSdkCallSpan } from './sdk-tracing';
-import { noCounts, stateCounts, usageOf, type AnthropicCounts } from '../../formats/anthropic-messages/usage';
+import { noCounts, type AnthropicCounts } from '../../formats/anthropic-messages/usage';
+import { readMessage, readMessageEvent, samplingFacts } from '../../formats/anthropic-messages/message';
 
 /** Per streamed call: the counts stated so far, and the content blocks when content capture is on. */
 interface StreamState {
@@ -34,23 +34,10 @@ function outputTypeOf(p: Record<string, any>): string | undefined {
 function requestFacts(p: Record<string, any>): RequestFacts {
   return {
     model: stringOf(p.model),
-    maxTokens: countOf(p.max_tokens),
-    temperature: numberOf(p.temperature),
-    topP: numberOf(p.top_p),
-    topK: countOf(p.top_k),
-    stopSequences: stringListOf(p.stop_sequences),
+    ...samplingFacts(p),
     outputType: outputTypeOf(p),
     stream: p.stream === true ? true : undefined,
   };
-}
-
-function readMessage(op: GenAiOperation, m: Record<string, any>): void {
-  op.response.id = stringOf(m.id);
-  op.response.model = stringOf(m.model);
-  const reason = stringOf(m.stop_reason);
-  if (reason !== undefined) op.response.finishReasons = [reason];
-  const counts = noCounts();
-  if (stateCounts(counts, m.usage)) assignUsage(op.usage, usageOf(counts));
 }
 
 function streamState(op: GenAiOperation): StreamState {
@@ -119,21 +106,10 @@ export const messagesCreate: CallAdapter = {
     if (!event) return;
     const state = streamState(op);
     switch (event.type) {
-      case 'message_start': {
-        const m = objectOf(event.message);
-        if (!m) return;
-        op.response.id = stringOf(m.id);
-        op.response.model = stringOf(m.model);
-        if (stateCounts(state.counts, m.usage)) assignUsage(op.usage, usageOf(state.counts));
+      case 'message_start':
+      case 'message_delta':
+        readMessageEvent(op, event, state.counts);
         return;
-      }
-      case 'message_delta': {
-        const reason = stringOf(event.delta?.stop_reason);
-        if (reason !== undefined) op.response.finishReasons = [reason];
-        // The final usage: cumulative, and it may restate the input and cache counts.
-        if (stateCounts(state.counts, event.usage)) assignUsage(op.usage, usageOf(state.counts));
-        return;
-      }
       case 'content_block_start': {
         // A fallback block names the model that produces the rest of the Message.
         const block = objectOf(event.content_block);

@@ -19,7 +19,8 @@ import type { ChatMessage } from '../../core/content';
 import type { GenAiOperation } from '../../core/operation';
 import { assignUsage } from '../../core/usage';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
-import { noCounts, stateCounts, usageOf, type AnthropicCounts } from '../../formats/anthropic-messages/usage';
+import type { AnthropicCounts } from '../../formats/anthropic-messages/usage';
+import { readMessage, readMessageEvent, samplingFacts as anthropicSamplingFacts } from '../../formats/anthropic-messages/message';
 import * as anthropicContent from '../../formats/anthropic-messages/content';
 import { chatUsageOf } from '../../formats/openai-chat/usage';
 import { samplingFacts } from '../../formats/openai-chat/request';
@@ -91,33 +92,11 @@ function sumOf(values: unknown[]): number | undefined {
 const anthropic: ModelFamily = {
   name: 'anthropic',
   operation: () => CHAT,
-  request: (b) => ({
-    maxTokens: countOf(b.max_tokens),
-    temperature: numberOf(b.temperature),
-    topP: numberOf(b.top_p),
-    topK: countOf(b.top_k),
-    stopSequences: stringListOf(b.stop_sequences),
-  }),
-  result(op, b) {
-    op.response.id = stringOf(b.id);
-    op.response.model = stringOf(b.model);
-    setReasons(op, [b.stop_reason]);
-    const counts = noCounts();
-    if (stateCounts(counts, b.usage)) assignUsage(op.usage, usageOf(counts));
-  },
+  request: anthropicSamplingFacts,
+  result: readMessage,
   event(op, e, state) {
-    if (e.type === 'message_start') {
-      const m = objectOf(e.message);
-      op.response.id ??= stringOf(m?.id);
-      op.response.model ??= stringOf(m?.model);
-      if (stateCounts(state.counts, m?.usage)) assignUsage(op.usage, usageOf(state.counts));
-    } else if (e.type === 'message_delta') {
-      setReasons(op, [e.delta?.stop_reason]);
-      if (stateCounts(state.counts, e.usage)) assignUsage(op.usage, usageOf(state.counts));
-    } else if (e.type === 'content_block_delta' && e.delta?.type === 'text_delta') {
-      return e.delta.text;
-    }
-    return undefined;
+    readMessageEvent(op, e, state.counts);
+    return e.type === 'content_block_delta' && e.delta?.type === 'text_delta' ? e.delta.text : undefined;
   },
   capture(op, b) {
     op.setContent('systemInstructions', anthropicContent.systemInstructions(b.system));
