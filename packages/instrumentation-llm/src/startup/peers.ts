@@ -1,21 +1,26 @@
 /**
- * Other GenAI instrumentations in the process, named once through the diag logger.
+ * Other GenAI instrumentations in the process, named once each.
  *
  * tokenpath never unwraps them (see core/method-wrap.ts): both record, each under its own
  * instrumentation scope, so a backend query over tokenpath's scope counts every call once. Saying
  * which ones were found tells the user why a call has two spans and which scope to count over.
  *
  * Looked for when tokenpath patches an SDK module (a handful of times per process), by checks that
- * cost little and never load anything:
+ * cost little and load nothing:
  * - CommonJS modules in `require.cache` whose path lies in a known instrumentation package;
  * - the instrumentation scopes the app's tracer provider has handed out (an instrumentation loaded as
  *   ESM, set up through `registerInstrumentations` or the NodeSDK, is found by its scope name);
- * - dd-trace's global tracer (`global._ddtrace`), whose LLM plugins patch with no marker;
+ * - dd-trace's LLM plugins, as dd-trace.ts finds them (also said at start-up; one message either way:
+ *   this catches a dd-trace initialised after tokenpath);
  * - a shimmer wrapper (`__wrapped`) already on a method tokenpath wraps, when nothing above names it.
+ * Said through startupWarning (the app's diag logger when tokenpath's API copy can read it, else the
+ * console), so that a peer next to an older API copy is named too.
  */
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { instrumentationDiag } from '../core/safe';
 import { PACKAGE_NAME } from '../version';
+import { ddTraceFindings } from './dd-trace';
+import { startupWarning } from './startup-warning';
 
 /** Known GenAI instrumentations by package (or scope) name: what each records. */
 const KNOWN: readonly { pattern: RegExp; what: string }[] = [
@@ -25,12 +30,14 @@ const KNOWN: readonly { pattern: RegExp; what: string }[] = [
   { pattern: /^@traceloop\/instrumentation-(?!utils$)[a-z0-9-]+$/, what: 'OpenLLMetry' },
   { pattern: /^@arizeai\/openinference-instrumentation-[a-z0-9-]+$/, what: 'OpenInference' },
   { pattern: /^openlit$/, what: 'OpenLIT' },
-  { pattern: /^dd-trace$/, what: "Datadog's LLM plugins" },
 ];
 
-/** `<name>` of a path `…/node_modules/<name>/…` when `<name>` may be a known instrumentation. */
+/**
+ * `<name>` of a file of package `<name>` itself (`…/node_modules/<name>/…`, no `node_modules` after
+ * it: a dependency nested under the package is not the package) that may be a known instrumentation.
+ */
 const PACKAGE_IN_PATH =
-  /[\\/]node_modules[\\/]((?:@opentelemetry|@elastic|@traceloop|@arizeai)[\\/][^\\/]+|openlit|dd-trace)[\\/]/;
+  /[\\/]node_modules[\\/]((?:@opentelemetry|@elastic|@traceloop|@arizeai)[\\/][^\\/]+|openlit)[\\/](?!(?:.*[\\/])?node_modules[\\/])/;
 
 const named = new Set<string>();
 /** Methods found under a shimmer wrapper, reported with the next search if nothing names its owner. */
@@ -43,9 +50,11 @@ function knownAs(name: string): string | undefined {
 function report(name: string, what: string): void {
   if (named.has(name)) return;
   named.add(name);
-  instrumentationDiag.info(
-    `tokenpath: ${name} (${what}) also instruments this process; tokenpath wraps on top of it and unwraps ` +
-      `nothing, so both record. Count tokens over scope "${PACKAGE_NAME}" to count each call once.`,
+  startupWarning(
+    `peer:${name}`,
+    `tokenpath: ${name} (${what}) also instruments this process. Both record (tokenpath wraps on top and ` +
+      `unwraps nothing), so a call it covers has spans and token points from each: count tokens over scope ` +
+      `"${PACKAGE_NAME}" to count every call once.`,
   );
 }
 
@@ -97,9 +106,9 @@ export function reportPeers(): void {
     const found = new Map<string, string>();
     fromRequireCache(found);
     fromTracerScopes(found);
-    if ((globalThis as any)._ddtrace !== undefined) found.set('dd-trace', knownAs('dd-trace')!);
     for (const [name, what] of found) report(name, what);
-    if (found.size === 0 && unnamedWrappers.length > 0) {
+    for (const finding of ddTraceFindings(process.env, { bridge: false })) startupWarning(finding.key, finding.message);
+    if (found.size === 0 && named.size === 0 && unnamedWrappers.length > 0) {
       report('an unnamed instrumentation', `a shimmer wrapper on ${unnamedWrappers.join(', ')}`);
     }
   } catch (error) {
