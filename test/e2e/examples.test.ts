@@ -18,6 +18,7 @@ import {
   appEnv,
   appResults,
   expectCleanRun,
+  expectCleanRunWithUnpriced,
   expectTokenMetrics,
   runApp,
   sumByAttribute,
@@ -81,7 +82,11 @@ describe('examples through with-provider.mjs, offline (no API key: the stand-in)
 
   it('Anthropic, ESM, --import: exact tokens of the four inference calls (count_tokens is not inference)', async () => {
     const exit = await runApp([LAUNCHER, '--import', REGISTER, ANTHROPIC_ESM], exampleEnv('example-anthropic-esm'), 20_000);
-    expectCleanRun(exit);
+    // Two of the stand-in's fictional models have no list price: their calls carry no cost, and tokenpath says so.
+    expectCleanRunWithUnpriced(exit, [
+      { provider: 'anthropic', model: 'claude-haiku-5-5-2024-07-18' },
+      { provider: 'gcp.vertex_ai', model: 'claude-vertex-5-5-2024-07-18' },
+    ]);
     expect(exit.stderr).toMatch(/with-provider: Anthropic -> stand-in http:\/\/127\.0\.0\.1:\d+/);
     const results = appResults(exit.stdout) as Record<string, any>[];
     expect(results).toHaveLength(5); // message, stream, stream helper, count_tokens, Vertex AI

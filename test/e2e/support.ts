@@ -144,6 +144,20 @@ export function expectCleanRun(exit: Exit): void {
   expect(exit.stderr).not.toMatch(/import-in-the-middle/);
 }
 
+/**
+ * As `expectCleanRun`, for an app that calls models the price table does not know (the stand-in's fictional
+ * names): tokenpath says so exactly once per model (src/core/cost.ts), and writes nothing else.
+ */
+export function expectCleanRunWithUnpriced(exit: Exit, unpriced: readonly { provider: string; model: string }[]): void {
+  let stderr = exit.stderr;
+  for (const { provider, model } of unpriced) {
+    const lines = stderr.split('\n').filter((l) => l.includes(`no price for model "${model}" of provider "${provider}"`));
+    expect(lines, exit.stderr).toHaveLength(1);
+    stderr = stderr.replace(`${lines[0]}\n`, '');
+  }
+  expectCleanRun({ ...exit, stderr });
+}
+
 /** The `results` array of the app's JSON line on stdout. */
 export function appResults(stdout: string): unknown[] {
   const line = stdout.split('\n').find((l) => l.startsWith('{"results"'));
