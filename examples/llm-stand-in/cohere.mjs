@@ -12,14 +12,15 @@
 //     content-end, or tool-plan-delta and tool-call-start / -delta / -end, then message-end with finish_reason and
 //     usage), then `data: [DONE]`.
 //   * embed: `embeddings.float` (model.mjs vectors), `meta.billed_units.input_tokens` = words.
-// Errors: error-<status> models get Cohere's envelope {id, message} with that status (429 adds retry-after: 0);
+// Errors: error-<status> models get Cohere's envelope {id, message} with that status (429 adds retry-after: 0;
+// error-<status>-echo quotes the request's credentials);
 // stream-error drops the connection after the second content event (the stream breaks, as a dropped connection does).
 
 import {
   TOOL_ARGUMENTS, DEFAULT_DIMENSIONS, words, sum, posInt, textParts, countInputTokens, lastUserText, asksForTool,
   planText, embeddingBytes, embeddingFloats,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus, startStream, writeEvents, streamErrorCut } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho, startStream, writeEvents, streamErrorCut } from './wire.mjs';
 
 export const TEMPLATE_TOKENS = 6;
 const TOOL_PLAN = 'I will look up the weather.';
@@ -101,7 +102,7 @@ const handler = (build) => async (ctx, body) => {
   const injected = injectedStatus(body.model);
   if (injected) {
     const extra = injected === 429 ? { 'retry-after': '0' } : {};
-    sendJson(ctx, injected, { id: ctx.requestId, message: `stand-in injected error ${injected}` }, { ...headers(ctx, 'application/json'), ...extra });
+    sendJson(ctx, injected, { id: ctx.requestId, message: credentialEcho(ctx.req, body.model) ?? `stand-in injected error ${injected}` }, { ...headers(ctx, 'application/json'), ...extra });
     return ctx.record(null, null);
   }
   ctx.mode = specialMode(body.model);

@@ -14,14 +14,15 @@
 //   * streams: one line per word (`message.content` / `response` deltas, done: false), then a final line with empty
 //     content, done: true, done_reason and the counts.
 //   * embed: one vector per input (model.mjs), `prompt_eval_count` = words; legacy embeddings: `embedding`, no counts.
-// Errors: error-<status> models get {"error": "…"} with that status; an unknown path 404s in the fallback envelope;
+// Errors: error-<status> models get {"error": "…"} with that status (error-<status>-echo quotes the request's
+// credentials, e.g. a proxy's Authorization header); an unknown path 404s in the fallback envelope;
 // stream-error cuts the stream with an `{"error": "…"}` line, as Ollama reports a failure mid-stream.
 
 import {
   TOOL_ARGUMENTS, DEFAULT_DIMENSIONS, words, sum, posInt, textParts, countInputTokens, lastUserText, asksForTool,
   planText, embeddingBytes, embeddingFloats,
 } from './model.mjs';
-import { chunkWriter, deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
+import { chunkWriter, deliver, sendJson, specialMode, injectedStatus, credentialEcho } from './wire.mjs';
 
 /** @type {import('./wire.mjs').WireStyle} */
 const WIRE = {
@@ -118,7 +119,7 @@ const handler = (build) => async (ctx, body) => {
   }
   const injected = injectedStatus(body.model);
   if (injected) {
-    sendJson(ctx, injected, { error: `stand-in injected error ${injected}` }, injected === 429 ? { 'retry-after': '0' } : {});
+    sendJson(ctx, injected, { error: credentialEcho(ctx.req, body.model) ?? `stand-in injected error ${injected}` }, injected === 429 ? { 'retry-after': '0' } : {});
     return ctx.record(null, null);
   }
   ctx.mode = specialMode(body.model);

@@ -10,14 +10,15 @@
 //     json_object / json_schema answers JSON. One choice per request.
 //   * reasoning is not reported (these formats have no reasoning count for the stand-in's models); no prompt caching.
 //   * embeddings: model.mjs vectors, input tokens = words (the flavour decides whether usage is on the wire).
-// Errors: error-<status> models get the OpenAI-style envelope {error: {message, type, code}}; stream-error ends a
+// Errors: error-<status> models get the OpenAI-style envelope {error: {message, type, code}} (error-<status>-echo: the
+// message quotes the request's credentials, wire.mjs credentialEcho); stream-error ends a
 // stream with a bare `data: {"error": …}` event, as Groq does.
 
 import {
   TOOL_ARGUMENTS, DEFAULT_DIMENSIONS, words, sum, posInt, textParts, countInputTokens, lastUserText, asksForTool,
   planText, embeddingBytes, embeddingFloats, now,
 } from './model.mjs';
-import { deliver, sendJson, specialMode, injectedStatus } from './wire.mjs';
+import { deliver, sendJson, specialMode, injectedStatus, credentialEcho } from './wire.mjs';
 
 /**
  * @typedef {object} Flavour
@@ -148,7 +149,7 @@ export function openaiCompatibleHost(flavour) {
     if (status) {
       const type = ERROR_TYPES[status] ?? (status >= 500 ? 'internal_server_error' : 'invalid_request_error');
       const extra = status === 429 ? { 'retry-after': '0' } : {};
-      sendJson(ctx, status, apiError(`stand-in injected error ${status}`, type), { ...headers(ctx, 'application/json'), ...extra });
+      sendJson(ctx, status, apiError(credentialEcho(ctx.req, body.model) ?? `stand-in injected error ${status}`, type), { ...headers(ctx, 'application/json'), ...extra });
       return ctx.record(null, null);
     }
     ctx.mode = specialMode(body.model);

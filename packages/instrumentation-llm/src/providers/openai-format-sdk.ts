@@ -15,6 +15,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf } from '../core/endpoint';
 import type { OperationStart } from '../core/operation';
+import type { SecretReader } from '../core/redact';
 import { isStainlessStreamAborted } from '../core/stream';
 import type { CallAdapter } from '../core/traced-call';
 import { chatCompletionsReaders, chatRequestFacts } from '../formats/openai-chat/chat-completions';
@@ -33,13 +34,26 @@ export interface OpenAiFormatSdk {
   provider: string;
 }
 
+/** Where a Stainless client keeps its key: `apiKey` (the value in use). */
+const clientSecrets: SecretReader = (client) => [client.apiKey];
+
 /** The vendor fields of the chat format (`openai.*` attributes) are OpenAI's only. */
 const readers = chatCompletionsReaders({ openaiFields: false });
 
 function adaptersOf(provider: string): readonly { path: readonly string[]; adapter: CallAdapter }[] {
   const start = (operation: string, self: any, request: RequestFacts, hasFinishReasons = true): OperationStart => {
-    const endpoint = endpointOf(self?._client?.baseURL);
-    return { operation, provider, serverAddress: endpoint.address, serverPort: endpoint.port, request, hasFinishReasons };
+    const client = self?._client;
+    const endpoint = endpointOf(client?.baseURL);
+    return {
+      operation,
+      provider,
+      serverAddress: endpoint.address,
+      serverPort: endpoint.port,
+      request,
+      hasFinishReasons,
+      secretHolder: client,
+      readSecrets: clientSecrets,
+    };
   };
   return [
     {

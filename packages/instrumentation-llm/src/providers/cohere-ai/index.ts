@@ -17,6 +17,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
+import type { SecretReader } from '../../core/redact';
 import { objectOf, stringOf } from '../../core/read';
 import { isStainlessStreamAborted } from '../../core/stream';
 import type { CallAdapter } from '../../core/traced-call';
@@ -29,6 +30,9 @@ export const COHERE_SUPPORTED_VERSIONS = ['>=7.21.0 <9'];
 /** The SDK's default server when the client names none (`CohereEnvironment.Production`). */
 const DEFAULT_BASE_URL = 'https://api.cohere.com';
 
+/** Where the client keeps its key: `token` (a supplier function is not called, only a value is read). */
+const cohereSecrets: SecretReader = (options) => [options.token, options.apiKey];
+
 function start(operation: string, self: any, request: RequestFacts, hasFinishReasons = true): OperationStart {
   // `baseUrl` / `environment` may also be suppliers (functions); only a plain URL is read.
   const options = objectOf(self?._options);
@@ -40,6 +44,8 @@ function start(operation: string, self: any, request: RequestFacts, hasFinishRea
     serverPort: endpoint.port,
     request,
     hasFinishReasons,
+    secretHolder: options,
+    readSecrets: cohereSecrets,
   };
 }
 

@@ -18,6 +18,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
+import type { SecretReader } from '../../core/redact';
 import { objectOf, stringOf } from '../../core/read';
 import type { CallAdapter } from '../../core/traced-call';
 import { chatReaders, chatRequestFacts, paramsOf, readEmbeddingsResult } from '../../formats/mistral-chat/chat-completions';
@@ -25,6 +26,9 @@ import type { ProviderPatcher } from '../provider';
 
 /** Tested: 1.15.1 (CommonJS, in process) and 2.7.0 (ES modules, end to end); see README. Majors above 2 stay unpatched. */
 export const MISTRAL_SUPPORTED_VERSIONS = ['>=1.0.0 <3'];
+
+/** Where the client keeps its key: `apiKey` in its options (a key function is not called). */
+const mistralSecrets: SecretReader = (options) => [options.apiKey];
 
 function start(operation: string, self: any, request: RequestFacts, hasFinishReasons = true): OperationStart {
   const endpoint = endpointOf(self?._baseURL?.href);
@@ -35,6 +39,8 @@ function start(operation: string, self: any, request: RequestFacts, hasFinishRea
     serverPort: endpoint.port,
     request,
     hasFinishReasons,
+    secretHolder: objectOf(self?._options),
+    readSecrets: mistralSecrets,
   };
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@tokenpath/semconv';
 import { endpointOf } from '../../core/endpoint';
 import type { OperationStart } from '../../core/operation';
+import type { SecretReader } from '../../core/redact';
 import { countOf, objectOf, stringOf } from '../../core/read';
 import type { CallAdapter } from '../../core/traced-call';
 import { ollamaRequestFacts, paramsOf } from '../../formats/ollama/request';
@@ -24,6 +25,16 @@ import type { ProviderPatcher } from '../provider';
 
 /** Tested: 0.5.18, 0.6.4 (see README). Minor lines above 0.6 and 1.x stay unpatched until tested. */
 export const OLLAMA_SUPPORTED_VERSIONS = ['>=0.5.0 <0.7'];
+
+/**
+ * Ollama itself takes no key, but a server behind a proxy does: the client's `headers` option
+ * (a record or a `Headers`) carries it as `Authorization`, kept whole and without its scheme.
+ */
+const ollamaSecrets: SecretReader = (client) => {
+  const headers = client.config?.headers;
+  const auth = headers?.Authorization ?? headers?.authorization ?? (typeof headers?.get === 'function' ? headers.get('authorization') : undefined);
+  return typeof auth === 'string' ? [auth, auth.replace(/^\S+\s+/, '')] : [];
+};
 
 function start(operation: string, self: any, request: RequestFacts, hasFinishReasons = true): OperationStart {
   const endpoint = endpointOf(self?.config?.host);
@@ -34,6 +45,8 @@ function start(operation: string, self: any, request: RequestFacts, hasFinishRea
     serverPort: endpoint.port,
     request,
     hasFinishReasons,
+    secretHolder: self,
+    readSecrets: ollamaSecrets,
   };
 }
 
