@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
@@ -146,5 +148,26 @@ describe('user prices', () => {
     expect(out[1]).toMatch(/^OTEL_INSTRUMENTATION_GENAI_MODEL_PRICES_FILE \(.*missing\.json\) cannot be read: ENOENT/);
     expect(out[2]).toMatch(/must hold \{"models": \[\.\.\.\]\}/);
     for (const m of out) expect(m).toContain('Prices come from the bundled table only.');
+  });
+});
+
+describe('the price table at run time', () => {
+  it('prices from the bundled snapshot: no network connection, and @pydantic/genai-prices is never loaded', () => {
+    // A child process on the built package, with every way out of the process watched from its first line.
+    const dist = fileURLToPath(new URL('../../dist/core/cost.js', import.meta.url));
+    const script = `
+      const net = require('node:net');
+      const attempts = [];
+      const connect = net.Socket.prototype.connect;
+      net.Socket.prototype.connect = function (...a) { attempts.push('socket'); return connect.apply(this, a); };
+      globalThis.fetch = async () => { attempts.push('fetch'); throw new Error('no network'); };
+      const { CostModel } = require(${JSON.stringify(dist)});
+      const cost = new CostModel().costOf('anthropic', 'claude-opus-4-7', undefined, { inputTokens: 10, outputTokens: 2 }, Date.now());
+      const loaded = Object.keys(require.cache).filter((f) => f.includes('genai-prices') && !f.endsWith('.json'));
+      console.log(JSON.stringify({ priced: cost.priceTable, attempts, loaded }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ priced: TABLE, attempts: [], loaded: [] });
   });
 });
