@@ -37,6 +37,7 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     observer.onData(data);
     return data;
   });
+  routeParseThroughInnerWrapper(promise, observed, observer);
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
   const responsePromise = (promise as unknown as { responsePromise?: unknown }).responsePromise;
@@ -47,6 +48,35 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     }, observer.onError);
   }
   return observed;
+}
+
+/**
+ * Another instrumentation under tokenpath's wrapper may have wrapped `parse` on the very promise it
+ * returned (dd-trace's anthropic plugin ends its span there). `_thenUnwrap` parses through the
+ * SDK's `parseResponse` and would bypass that wrapper: its span would never end, and dd-trace then
+ * drops the whole trace, tokenpath's span included. The derived promise parses through it instead
+ * (memoised, as the SDK's own `parse` is), so both see the one parse.
+ */
+function routeParseThroughInnerWrapper<T>(
+  inner: ApiPromiseLike<T>,
+  observed: ApiPromiseLike<T>,
+  observer: ApiPromiseObserver<T>,
+): void {
+  if (!Object.prototype.hasOwnProperty.call(inner, 'parse')) return;
+  const innerParse = (inner as unknown as { parse?: unknown }).parse;
+  if (typeof innerParse !== 'function') return;
+  let parsed: Promise<T> | undefined;
+  Object.defineProperty(observed, 'parse', {
+    configurable: true,
+    writable: true,
+    value(): Promise<T> {
+      parsed ??= (innerParse.call(inner) as Promise<T>).then((data) => {
+        observer.onData(data);
+        return data;
+      });
+      return parsed;
+    },
+  });
 }
 
 /**
