@@ -72,6 +72,14 @@ export function ddTraceFindings(env: NodeJS.ProcessEnv, options: { bridge: boole
         "dd-trace, register dd-trace's bridge before tokenpath starts: `new tracer.TracerProvider().register()` after " +
         '`require("dd-trace").init()`, and DD_METRICS_OTEL_ENABLED=true for the token metrics.',
     });
+  } else if (registry?.trace === undefined) {
+    findings.push({
+      key: 'dd-trace-no-tracer',
+      message:
+        "tokenpath: dd-trace's OpenTelemetry bridge has a meter provider but no tracer provider: tokenpath's spans are " +
+        "not recorded. Register it before tokenpath starts: `new tracer.TracerProvider().register()` after " +
+        '`require("dd-trace").init()`.',
+    });
   } else if (registry?.metrics === undefined) {
     findings.push({
       key: 'dd-trace-no-metrics',
