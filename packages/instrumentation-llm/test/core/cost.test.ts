@@ -49,6 +49,26 @@ describe('CostModel', () => {
     expect(cost!.amount).toBeCloseTo((100 * p.input_mtok + 10 * p.output_mtok) / 1e6, 15);
   });
 
+  it('prices by the time of day each call started, also for a call older than the last one priced', () => {
+    // deepseek-chat: the first price set is the default (off-peak), the second holds from 00:30 to 16:30 UTC.
+    const [offPeak, peak] = rawPrices('deepseek', 'deepseek-chat').map((c: any) => c.prices);
+    expect(peak).not.toEqual(offPeak);
+    const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+    const model = new CostModel();
+    // Times ahead of now, so that the kept window moves forward, is hit, and is left for an older call.
+    const at = (time: string) => model.costOf('deepseek', 'deepseek-chat', undefined, usage, Date.parse(`2099-01-05T${time}Z`))!.amount;
+    const nextDay = (time: string) => model.costOf('deepseek', 'deepseek-chat', undefined, usage, Date.parse(`2099-01-06T${time}Z`))!.amount;
+    expect([at('02:00:00'), at('03:00:00'), at('20:00:00'), at('16:30:00'), at('16:29:59'), nextDay('00:29:59'), nextDay('00:30:00')]).toEqual([
+      peak.input_mtok,
+      peak.input_mtok,
+      offPeak.input_mtok,
+      offPeak.input_mtok,
+      peak.input_mtok,
+      offPeak.input_mtok,
+      peak.input_mtok,
+    ]);
+  });
+
   it('gives a model without a price no cost, never 0, and says so once per model', () => {
     const model = new CostModel();
     for (let i = 0; i < 3; i++) {
