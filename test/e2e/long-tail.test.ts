@@ -77,7 +77,8 @@ describe('register entry (--import) with the long-tail SDKs: spans and exact tok
   it.each(CASES)('$sdk', async ({ sdk, provider, spans: names, tokens, unpriced }) => {
     const { receiver, standIn } = scenario;
     const env = appEnv(receiver.url, SERVICE_NAME, { LONG_TAIL_SDK: sdk, STAND_IN_URL: standIn.url, MISTRAL_SDK_ENTRY: mistralEntry });
-    const exit = await runApp(['--import', REGISTER, APP], env);
+    // Generous: loading the SDKs (Mistral 2.x's ES modules above all) takes seconds on a busy machine.
+    const exit = await runApp(['--import', REGISTER, APP], env, 40_000);
     // The only line tokenpath may write: once, that a model has no price (src/core/cost.ts).
     const priceLine = unpriced && exit.stderr.split('\n').find((l) => l.includes(`no price for model "${unpriced}" of provider "${provider}"`));
     expectCleanRun({ ...exit, stderr: priceLine ? exit.stderr.replace(`${priceLine}\n`, '') : exit.stderr });
@@ -91,5 +92,5 @@ describe('register entry (--import) with the long-tail SDKs: spans and exact tok
     expectCallSpans(receiver, names, calls, SERVICE_NAME, { 'gen_ai.provider.name': provider, 'server.address': '127.0.0.1' });
     expectTokenMetrics(receiver, calls);
     expectNotExported(receiver, 'e2e-secret-key');
-  });
+  }, 60_000);
 });
