@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import {
   API_FLOOR,
@@ -27,6 +27,18 @@ describe('api copies', () => {
     expect(readsRegistryOf('1.10.0', '1.9.1')).toBe(false);
     expect(readsRegistryOf('1.10.0', '2.0.0')).toBe(false);
     expect(readsRegistryOf('1.10.0-rc.1', '1.10.0')).toBe(false);
+  });
+
+  it('keeps the floor where the peer range and the sdk packages tokenpath depends on put it', () => {
+    const root = join(__dirname, '../../../..');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+    expect(pkg.peerDependencies['@opentelemetry/api']).toBe(`^${API_FLOOR}`);
+    const sdkPackages = Object.keys(pkg.dependencies).filter((name) => name.startsWith('@opentelemetry/'));
+    expect(sdkPackages.length).toBeGreaterThan(0);
+    for (const name of sdkPackages) {
+      const peer: string = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).peerDependencies['@opentelemetry/api'];
+      expect({ name, floor: /\d+\.\d+\.\d+/.exec(peer)![0] }).toEqual({ name, floor: API_FLOOR });
+    }
   });
 
   it('compares against the floor numerically', () => {
