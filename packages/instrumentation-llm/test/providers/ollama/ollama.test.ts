@@ -104,6 +104,24 @@ describe('chat', () => {
   });
 });
 
+describe('the default export', () => {
+  it('meters the instance ollama-js creates at load, as its methods are the patched prototype ones', async () => {
+    const instance = bed.sdk.default;
+    expect(instance).toBeInstanceOf(bed.sdk.Ollama);
+    // The default instance talks to 127.0.0.1:11434; pointed at the stand-in here instead.
+    const host = instance.config.host;
+    instance.config.host = bed.standIn.url;
+    try {
+      const r = await instance.chat({ model: MODEL, messages: messages() });
+      const span = await onlySpan(bed.h);
+      expect(span.attributes['gen_ai.provider.name']).toBe('ollama');
+      expect(span.attributes['gen_ai.usage.output_tokens']).toBe(r.eval_count);
+    } finally {
+      instance.config.host = host;
+    }
+  });
+});
+
 describe('chat with stream: true', () => {
   it('records the exact attribute set of a consumed stream, with the counts of its done line', async () => {
     const stream = await bed.client.chat({ model: MODEL, messages: messages(), stream: true });
