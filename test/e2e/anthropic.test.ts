@@ -15,7 +15,7 @@ import {
   SPAN_KIND_CLIENT,
   appEnv,
   appResults,
-  expectCleanRun,
+  expectCleanRunWithUnpriced,
   expectTokenMetrics,
   runApp,
   telemetryArrived,
@@ -93,7 +93,11 @@ describe('register entry with @anthropic-ai/sdk: one span with usage per call, m
   ])('$flag $app', async ({ flag, app }) => {
     const { receiver } = scenario;
     const exit = await runApp([flag, REGISTER, app], scenarioEnv());
-    expectCleanRun(exit);
+    // Two of the stand-in's fictional models have no list price: their calls carry no cost, and tokenpath says so.
+    expectCleanRunWithUnpriced(exit, [
+      { provider: 'anthropic', model: 'claude-haiku-5-5-2024-07-18' },
+      { provider: 'gcp.vertex_ai', model: 'claude-vertex-5-5-2024-07-18' },
+    ]);
     // One span per inference call, and the SDK's own span of the count_tokens call, which is not metered.
     await telemetryArrived(receiver, CHAT_APP_CALLS.length + 1, CHAT_APP_CALLS.length);
 
