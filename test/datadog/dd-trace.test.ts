@@ -143,7 +143,8 @@ function expectTokenPoints(points: ReceivedPoint[], calls: AppCall[]): void {
   }
 }
 
-describe.skipIf(missing !== undefined)('next to dd-trace (its OpenTelemetry bridge, the test agent as the Agent)', () => {
+// Each test runs Node apps with dd-trace (and the example also npm): more than the default 30 s on a busy machine.
+describe.skipIf(missing !== undefined)('next to dd-trace (its OpenTelemetry bridge, the test agent as the Agent)', { timeout: 120_000 }, () => {
   // One app directory, re-installed per layout (npm then only moves the api copies): three full installs would each
   // take ~200 MB (dd-trace's native optional packages, two LLM SDKs) and as long again to delete.
   let work: string;

@@ -18,7 +18,8 @@ type UsageFact = keyof UsageFacts;
 
 /** The instruments of one family of operations under one profile. */
 interface FamilyInstruments {
-  readonly duration: Histogram;
+  /** Absent when another profile of the same call already records a metric of that name. */
+  readonly duration: Histogram | undefined;
   readonly timeToFirstChunk: Histogram | undefined;
   /** `gen_ai.client.token.usage`: one histogram, a point per token type. */
   readonly tokenUsage:
@@ -38,10 +39,18 @@ interface ProfileInstruments {
   readonly other: FamilyInstruments;
 }
 
+/**
+ * Where one call is recorded: a family per active profile (two when both the default and the
+ * newest names are emitted), each metric name once.
+ */
+type Route = readonly FamilyInstruments[];
+
 /** The instruments every operation records into; created once per meter, never per call. */
 export interface GenAiInstruments {
-  /** One entry per active profile (two when both the default and the newest names are emitted). */
-  readonly profiles: readonly ProfileInstruments[];
+  /** The route of each operation that has metrics of its own under some profile. */
+  readonly byOperation: ReadonlyMap<string, Route>;
+  /** The route of any other operation. */
+  readonly other: Route;
   /** The money calls cost (core/cost.ts): one counter whatever the profiles, as no convention names it yet. */
   readonly cost: Counter;
 }
@@ -49,15 +58,25 @@ export interface GenAiInstruments {
 // Instruments are created with the conventions' bucket advice:
 // https://github.com/open-telemetry/semantic-conventions-genai/blob/main/docs/gen-ai/gen-ai-metrics.md
 function histogram(meter: Meter, d: HistogramDescriptor): Histogram {
-  return meter.createHistogram(d.name, {
-    unit: d.unit,
-    description: d.description,
-    advice: { explicitBucketBoundaries: [...d.buckets] },
-  });
+  return named(
+    meter.createHistogram(d.name, {
+      unit: d.unit,
+      description: d.description,
+      advice: { explicitBucketBoundaries: [...d.buckets] },
+    }),
+    d.name,
+  );
 }
 
 function counter(meter: Meter, d: CounterDescriptor): Counter {
-  return meter.createCounter(d.name, { unit: d.unit, description: d.description });
+  return named(meter.createCounter(d.name, { unit: d.unit, description: d.description }), d.name);
+}
+
+/** The metric name of each instrument built here (instruments do not expose it). */
+const instrumentNames = new WeakMap<object, string>();
+function named<T extends object>(instrument: T, name: string): T {
+  instrumentNames.set(instrument, name);
+  return instrument;
 }
 
 function entries<D, I>(
@@ -108,22 +127,52 @@ function profileInstruments(meter: Meter, profile: GenAiSemconvProfile): Profile
 }
 
 /**
- * Builds the instruments of each profile. The SDK returns the same instrument for the same name
- * on one meter, so names two profiles share (`gen_ai.client.operation.duration` for embeddings
- * under 1.45 and for other operations under the newest) stay one instrument each.
+ * Builds the instruments of each profile, once per meter, and each operation's route through them.
+ * A name two profiles share (`gen_ai.client.operation.duration`) is one instrument on the meter and
+ * is recorded once per call.
  */
 export function createInstruments(
   meter: Meter,
   profiles: GenAiSemconvProfile | readonly GenAiSemconvProfile[],
 ): GenAiInstruments {
   const list: readonly GenAiSemconvProfile[] = Array.isArray(profiles) ? profiles : [profiles as GenAiSemconvProfile];
+  const built = list.map((p) => profileInstruments(meter, p));
+  const operations = new Set(built.flatMap((b) => [...b.byOperation.keys()]));
   return {
-    profiles: list.map((p) => profileInstruments(meter, p)),
+    byOperation: new Map(
+      [...operations].map((operation) => [operation, route(built.map((b) => b.byOperation.get(operation) ?? b.other))]),
+    ),
+    other: route(built.map((b) => b.other)),
     cost: meter.createCounter(METRIC_TOKENPATH_CLIENT_COST, {
       unit: UNIT_COST,
       description: 'Cost of GenAI calls in gen_ai.usage.cost.currency, computed in-process from token usage and a price table.',
     }),
   };
+}
+
+/**
+ * A call's families with every metric name kept once: under both profiles, an operation neither
+ * gives metrics of its own would otherwise add its duration to `gen_ai.client.operation.duration` twice.
+ */
+function route(families: readonly FamilyInstruments[]): Route {
+  const seen = new Set<string>();
+  const once = <T extends object>(instrument: T | undefined): T | undefined => {
+    if (instrument === undefined) return undefined;
+    const name = instrumentNames.get(instrument) as string;
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    return instrument;
+  };
+  return families.map((f) => {
+    const entries = f.counters?.entries.filter(([, instrument]) => once(instrument) !== undefined) ?? [];
+    return {
+      duration: once(f.duration),
+      timeToFirstChunk: once(f.timeToFirstChunk),
+      tokenUsage: f.tokenUsage !== undefined && once(f.tokenUsage.histogram) !== undefined ? f.tokenUsage : undefined,
+      counters: f.counters !== undefined && entries.length > 0 ? { ...f.counters, entries } : undefined,
+      tokenHistograms: f.tokenHistograms.filter(([, instrument]) => once(instrument) !== undefined),
+    };
+  });
 }
 
 /**
@@ -140,9 +189,8 @@ export function recordCall(
   durationSeconds: number,
   timeToFirstChunkSeconds: number | undefined,
 ): void {
-  for (const profile of instruments.profiles) {
-    const f = profile.byOperation.get(operation) ?? profile.other;
-    f.duration.record(durationSeconds, attributesWithError);
+  for (const f of instruments.byOperation.get(operation) ?? instruments.other) {
+    f.duration?.record(durationSeconds, attributesWithError);
     if (f.timeToFirstChunk !== undefined && timeToFirstChunkSeconds !== undefined) {
       f.timeToFirstChunk.record(timeToFirstChunkSeconds, attributesWithError);
     }
