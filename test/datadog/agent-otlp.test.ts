@@ -17,7 +17,7 @@ import {
   TOKEN_USAGE,
   appEnv,
   appResults,
-  expectCleanRun,
+  expectCleanRunWithUnpriced,
   runApp,
   startStandIn,
   useBaseline,
@@ -28,6 +28,8 @@ const APP = 'examples/apps/two-providers.cjs';
 const SERVICE = 'datadog-agent-otlp';
 const TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 const TOKENPATH_SCOPE = '@tokenpath/instrumentation-llm';
+const OPENAI_KEY = 'sk-datadog-e2e-not-a-real-key';
+const ANTHROPIC_KEY = 'sk-ant-datadog-e2e-not-a-real-key';
 
 // The advised explicit bucket boundaries of the GenAI client metrics:
 // https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
@@ -50,9 +52,9 @@ if (missing) console.warn(`skipping the Datadog Agent OTLP tests: ${missing}`);
 function datadogAppEnv(standIn: StandIn, endpoint: string, vars: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return appEnv(endpoint, SERVICE, {
     OPENAI_BASE_URL: `${standIn.url}/v1`,
-    OPENAI_API_KEY: 'sk-datadog-e2e-not-a-real-key',
+    OPENAI_API_KEY: OPENAI_KEY,
     ANTHROPIC_BASE_URL: standIn.url,
-    ANTHROPIC_API_KEY: 'sk-ant-datadog-e2e-not-a-real-key',
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
     ANTHROPIC_AUTH_TOKEN: undefined,
     ...vars,
   });
@@ -152,7 +154,8 @@ describe.skipIf(missing !== undefined)('register entry -> Datadog Agent OTLP ing
   /** Runs the app with the register entry; returns what it should have produced. */
   async function runWithRegister(endpoint: string, vars: Record<string, string | undefined>): Promise<ExpectedCall[]> {
     const exit = await runApp(['--require', REGISTER, APP], datadogAppEnv(standIn, endpoint, vars));
-    expectCleanRun(exit);
+    // The stand-in's fictional claude-haiku-5-5 has no list price: tokenpath's one notice about it is all it may say.
+    expectCleanRunWithUnpriced(exit, [{ provider: 'anthropic', model: 'claude-haiku-5-5-2024-07-18' }]);
     const results = appResults(exit.stdout) as AppCall[];
     expect(results).toEqual(baseline[APP]);
     return expectedCalls(standIn, results);
@@ -168,19 +171,21 @@ describe.skipIf(missing !== undefined)('register entry -> Datadog Agent OTLP ing
     'server.port': Number(new URL(standIn.url).port),
   });
 
-  /** What the agent decoded: one CLIENT span per call, and the three GenAI histograms with `temporality`. */
-  async function expectDecodedByAgent(calls: ExpectedCall[], temporality: 'delta' | 'cumulative'): Promise<void> {
+  /**
+   * What the agent decoded: one CLIENT span per call, with the attributes LLM Observability reads and the token counts
+   * (`renamed` maps a usage attribute to the name a conventions profile gives it instead).
+   */
+  async function expectSpansDecodedByAgent(calls: ExpectedCall[], renamed: Record<string, string> = {}): Promise<void> {
     // The exporters flushed at exit and the agent acknowledged each export after storing it: no waiting needed.
     const spans = (await agent.spans()).sort((a, b) => a.startTimeUnixNano - b.startTimeUnixNano);
+    const isTokenCount = (k: string) => k.startsWith('gen_ai.usage.') && k.endsWith('_tokens');
     expect(
       spans.map((s) => ({
         name: s.name,
         kind: s.kind,
         scope: s.scope.name,
         service: s.resource['service.name'],
-        attributes: Object.fromEntries(
-          Object.entries(s.attributes).filter(([k]) => k.startsWith('gen_ai.usage.') || GENAI_SPAN_KEYS.includes(k)),
-        ),
+        attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => isTokenCount(k) || GENAI_SPAN_KEYS.includes(k))),
       })),
     ).toEqual(
       calls.map((c) => ({
@@ -194,14 +199,22 @@ describe.skipIf(missing !== undefined)('register entry -> Datadog Agent OTLP ing
           'gen_ai.request.model': c.requestModel,
           'gen_ai.response.model': c.responseModel,
           'gen_ai.response.finish_reasons': c.finishReasons,
-          ...c.usage,
+          ...Object.fromEntries(Object.entries(c.usage).map(([k, v]) => [renamed[k] ?? k, v])),
         },
       })),
     );
     // The conventions as of 1.37 (gen_ai.provider.name), which LLM Observability reads; never the older gen_ai.system.
     expect(spans.filter((s) => 'gen_ai.system' in s.attributes)).toEqual([]);
+  }
 
-    const metrics = await agent.metrics();
+  /** The spans, and the three GenAI histograms of the 1.45 conventions with `temporality`. */
+  async function expectDecodedByAgent(calls: ExpectedCall[], temporality: 'delta' | 'cumulative'): Promise<void> {
+    await expectSpansDecodedByAgent(calls);
+
+    const all = await agent.metrics();
+    // Every metric (tokenpath's own ones too) with the temporality asked for; the conventions' three exactly.
+    expect(new Set(all.map((m) => m.temporality))).toEqual(new Set([temporality === 'delta' ? 1 : 2]));
+    const metrics = all.filter((m) => m.name.startsWith('gen_ai.'));
     expect(metrics.map((m) => [m.name, m.kind, m.unit, m.temporality, m.scope.name]).sort()).toEqual(
       [
         [DURATION, 'histogram', 's', temporality === 'delta' ? 1 : 2, TOKENPATH_SCOPE],
@@ -210,6 +223,9 @@ describe.skipIf(missing !== undefined)('register entry -> Datadog Agent OTLP ing
       ].sort(),
     );
     const pointsOf = (name: string) => byKey(metrics.find((m) => m.name === name)!.points);
+    // The SDKs' API keys stay in their requests to the providers: nothing the agent received carries them.
+    const received = JSON.stringify([await agent.otlpTraces(), await agent.otlpMetrics()]);
+    for (const key of [OPENAI_KEY, ANTHROPIC_KEY]) expect(received).not.toContain(key);
 
     const tokenPoint = (call: ExpectedCall, type: 'input' | 'output'): ReceivedPoint => {
       const value = call.usage[`gen_ai.usage.${type}_tokens`];
@@ -272,6 +288,25 @@ describe.skipIf(missing !== undefined)('register entry -> Datadog Agent OTLP ing
       ['/v1/metrics', true],
       ['/v1/traces', true],
     ]);
+  });
+
+  it('with the opt-in Datadog tells pre-1.37 instrumentations to set, the spans stay the same and the metrics take the newest names', async () => {
+    // OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental selects tokenpath's newest-conventions profile.
+    const calls = await runWithRegister(agent.otlpHttpUrl, {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+      OTEL_SEMCONV_STABILITY_OPT_IN: 'gen_ai_latest_experimental',
+    });
+    await expectSpansDecodedByAgent(calls, { 'gen_ai.usage.cache_creation.input_tokens': 'gen_ai.usage.cache_write.input_tokens' });
+    const metrics = (await agent.metrics()).filter((m) => m.name.startsWith('gen_ai.'));
+    const names = metrics.map((m) => m.name);
+    expect(names).not.toContain(TOKEN_USAGE);
+    // Input tokens per request model, now a monotonic DELTA counter.
+    const input = metrics.find((m) => m.name === 'gen_ai.client.inference.usage.input_tokens')!;
+    expect([input.kind, input.isMonotonic, input.temporality]).toEqual(['sum', true, 1]);
+    expect(Object.fromEntries(input.points.map((p) => [p.attributes['gen_ai.request.model'], p.value]))).toEqual(
+      Object.fromEntries(calls.map((c) => [c.requestModel, c.usage['gen_ai.usage.input_tokens']])),
+    );
   });
 
   it('without the temporality preference the same metrics arrive cumulative', async () => {
