@@ -26,6 +26,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   OTEL_METRIC_EXPORT_TIMEOUT: { kind: 'positiveInteger' },
   OTEL_EXPORTER_PROMETHEUS_PORT: { kind: 'positiveInteger' },
   // Milliseconds an OTLP export may take, retries included; they also bound the final flush at exit.
+  // Datadog asks for delta; a typo here silently means cumulative, so it is checked with the rest.
+  OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: { kind: 'enum', values: ['cumulative', 'delta', 'lowmemory'] },
   OTEL_EXPORTER_OTLP_TIMEOUT: { kind: 'positiveInteger' },
   OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: { kind: 'positiveInteger' },
   OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: { kind: 'positiveInteger' },

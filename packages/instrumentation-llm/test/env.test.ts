@@ -33,6 +33,16 @@ describe('OTEL_* validation', () => {
     expect(env).toEqual({ OTEL_METRICS_EXPORTER: 'otlp' });
   });
 
+  it('checks the metrics temporality preference Datadog asks to set', () => {
+    const ok = { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'Delta' };
+    expect(sanitizeOtelEnv(ok)).toEqual([]);
+    const env: Record<string, string> = { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'deltas' };
+    expect(sanitizeOtelEnv(env)).toEqual([
+      'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE has the invalid value "deltas"; allowed: one of cumulative, delta, lowmemory. The OpenTelemetry default is used instead.',
+    ]);
+    expect(env).toEqual({});
+  });
+
   it('reads OTEL_SDK_DISABLED', () => {
     expect(isSdkDisabled({ OTEL_SDK_DISABLED: 'TRUE' })).toBe(true);
     expect(isSdkDisabled({})).toBe(false);
