@@ -12,7 +12,7 @@
  * `DD_TRACE_AWS_SDK_BEDROCKRUNTIME_ENABLED=false`, which keeps dd-trace's other AWS spans), or
  * dd-trace alone by not loading tokenpath.
  */
-import { apiRegistry } from './api-copies';
+import { apiRegistry, type ApiRegistry } from './api-copies';
 
 /** dd-trace's plugins that instrument an SDK tokenpath meters, by dd-trace plugin id. */
 const LLM_PLUGINS = ['openai', 'anthropic', 'google-genai', 'aws-sdk'] as const;
@@ -51,43 +51,52 @@ export function ddTraceLlmPlugins(tracer: any, env: NodeJS.ProcessEnv = process.
   });
 }
 
+type Finding = { key: string; message: string };
+
+const REGISTER_BRIDGE = "`new tracer.TracerProvider().register()` after `require(\"dd-trace\").init()`";
+
+/** What is missing from dd-trace's OpenTelemetry bridge, seen from the providers it registered. */
+function bridgeFinding(registry: ApiRegistry | undefined): Finding | undefined {
+  if (registry?.trace === undefined && registry?.metrics === undefined) {
+    return {
+      key: 'dd-trace-no-bridge',
+      message:
+        'tokenpath: dd-trace runs but registered no OpenTelemetry providers, so tokenpath starts its own OpenTelemetry ' +
+        "SDK (exporting where the OTEL_* variables say) and its spans do not join dd-trace's traces. To report through " +
+        `dd-trace, register dd-trace's bridge before tokenpath starts: ${REGISTER_BRIDGE}, and ` +
+        'DD_METRICS_OTEL_ENABLED=true for the token metrics.',
+    };
+  }
+  if (registry?.trace === undefined) {
+    return {
+      key: 'dd-trace-no-tracer',
+      message:
+        "tokenpath: dd-trace's OpenTelemetry bridge has a meter provider but no tracer provider: tokenpath's spans are " +
+        `not recorded. Register it before tokenpath starts: ${REGISTER_BRIDGE}.`,
+    };
+  }
+  if (registry?.metrics === undefined) {
+    return {
+      key: 'dd-trace-no-metrics',
+      message:
+        "tokenpath: dd-trace's OpenTelemetry bridge has a tracer provider but no meter provider: tokenpath's token and " +
+        'duration metrics are not recorded. Set DD_METRICS_OTEL_ENABLED=true.',
+    };
+  }
+  return undefined;
+}
+
 /**
  * The start-up findings about dd-trace, one message each (none when dd-trace does not run).
  * `bridge`: also check its OpenTelemetry bridge (the register entry, which starts its own SDK when
  * no providers are registered; a programmatic setup registers its providers after this runs).
  */
-export function ddTraceFindings(env: NodeJS.ProcessEnv, options: { bridge: boolean }): { key: string; message: string }[] {
+export function ddTraceFindings(env: NodeJS.ProcessEnv, options: { bridge: boolean }): Finding[] {
   const tracer = ddTraceTracer();
   if (!tracer) return [];
-  const findings: { key: string; message: string }[] = [];
-  const registry = apiRegistry();
-  if (!options.bridge) {
-    // only the plugins below
-  } else if (registry?.trace === undefined && registry?.metrics === undefined) {
-    findings.push({
-      key: 'dd-trace-no-bridge',
-      message:
-        'tokenpath: dd-trace runs but registered no OpenTelemetry providers, so tokenpath starts its own OpenTelemetry ' +
-        "SDK (exporting where the OTEL_* variables say) and its spans do not join dd-trace's traces. To report through " +
-        "dd-trace, register dd-trace's bridge before tokenpath starts: `new tracer.TracerProvider().register()` after " +
-        '`require("dd-trace").init()`, and DD_METRICS_OTEL_ENABLED=true for the token metrics.',
-    });
-  } else if (registry?.trace === undefined) {
-    findings.push({
-      key: 'dd-trace-no-tracer',
-      message:
-        "tokenpath: dd-trace's OpenTelemetry bridge has a meter provider but no tracer provider: tokenpath's spans are " +
-        "not recorded. Register it before tokenpath starts: `new tracer.TracerProvider().register()` after " +
-        '`require("dd-trace").init()`.',
-    });
-  } else if (registry?.metrics === undefined) {
-    findings.push({
-      key: 'dd-trace-no-metrics',
-      message:
-        "tokenpath: dd-trace's OpenTelemetry bridge has a tracer provider but no meter provider: tokenpath's token and " +
-        'duration metrics are not recorded. Set DD_METRICS_OTEL_ENABLED=true.',
-    });
-  }
+  const findings: Finding[] = [];
+  const bridge = options.bridge ? bridgeFinding(apiRegistry()) : undefined;
+  if (bridge) findings.push(bridge);
   const plugins = ddTraceLlmPlugins(tracer, env);
   if (plugins.length > 0) {
     findings.push({
