@@ -58,7 +58,7 @@ beforeAll(async () => {
   for (const file of ['openai-chat.cjs', 'openai-chat.mjs', 'openai-calls.cjs']) {
     copyFileSync(path.join(REPO_ROOT, 'examples', 'apps', file), app(file));
   }
-  for (const file of ['peers-sdk.cjs', 'peers-preload.cjs', 'peers-preload.mjs']) {
+  for (const file of ['peers-sdk.cjs', 'peers-preload.cjs', 'peers-preload.mjs', 'other-iitm-copy-preload.mjs']) {
     copyFileSync(path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', file), app(file));
   }
 }, 300_000);
@@ -129,7 +129,7 @@ function expectOnlyPeerLine(exit: Exit, peer: string): void {
 
 /** No "(node:PID) Warning: ..." line, e.g. "The 'import-in-the-middle' hook has already been initialized". */
 function expectNoNodeWarning(exit: Exit): void {
-  expect(exit.stderr).not.toMatch(/\(node:\d+\) Warning|import-in-the-middle/);
+  expect(exit.stderr).not.toMatch(/\(node:\d+\) Warning|has already been initialized/);
 }
 
 /** tokenpath's own telemetry: one CLIENT span per served call with exactly its tokens, and exact token sums. */
@@ -250,5 +250,42 @@ describe('CommonJS app, OpenInference preloaded before tokenpath', () => {
     expect(nonStream.attributes['llm.token_count.prompt']).toBe(tokensOf(scenario.standIn.served[calls.indexOf('gpt-4o-mini')]!.usage).input);
     expectTokenpathExact();
     expectOnlyPeerLine(exit, OPENINFERENCE_SCOPE);
+  });
+});
+
+describe('ESM app whose own hook is another copy of import-in-the-middle (the copy dd-trace bundles)', () => {
+  it("lets that copy's Hook see openai, and tokenpath patches it too, with no Node warning", async () => {
+    // Its wrapper of openai notifies only its own copy's Hooks: tokenpath hands the module to its copy as well.
+    const exit = await runApp(
+      ['--import', app('other-iitm-copy-preload.mjs'), '--import', REGISTER, app('openai-chat.mjs')],
+      env({}),
+      20_000,
+    );
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    await telemetryArrived(scenario.receiver, CHAT_APP_SPANS.length);
+    expect(appResults(exit.stdout)).toEqual(baseline());
+    expectTokenpathExact();
+    expect(exit.stderr.split('\n')).toContain('other-iitm-copy saw openai 1 time(s)');
+    expectNoNodeWarning(exit);
+  });
+});
+
+describe('ESM app registering a hook of another import-in-the-middle copy after tokenpath', () => {
+  it('keeps tokenpath metering and says once, naming that hook, that its instrumentations miss the SDK modules', async () => {
+    // The later hook takes over resolution but loads the SDK through tokenpath's wrapper, which only tokenpath's copy
+    // hears of; nothing can hand the module to a copy registered later, so the user is told to register it first.
+    const exit = await runApp(
+      ['--import', REGISTER, '--import', app('other-iitm-copy-preload.mjs'), app('openai-chat.mjs')],
+      env({}),
+      20_000,
+    );
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    await telemetryArrived(scenario.receiver, CHAT_APP_SPANS.length);
+    expectTokenpathExact();
+    const said = exit.stderr.split('\n').filter((l) => l.includes('an import-in-the-middle hook of another copy'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('/dd-trace/node_modules/import-in-the-middle/hook.mjs');
+    expect(exit.stderr.split('\n')).toContain('other-iitm-copy saw openai 0 time(s)');
+    expectNoNodeWarning(exit);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { instrumentationDiag } from '../core/safe';
+import { startupWarning } from './startup-warning';
 import type { LlmInstrumentation } from '../instrumentation';
 import type { LoaderData, LoaderMessage } from './esm-loader';
 
@@ -14,7 +15,7 @@ import type { LoaderData, LoaderMessage } from './esm-loader';
  *
  * The hook is import-in-the-middle's, through esm-loader.ts, which shares the process with an
  * import-in-the-middle hook the app registered before (contrib's `@opentelemetry/instrumentation/hook.mjs`,
- * auto-instrumentations' register, dd-trace): one hook wraps each module, and Node prints no
+ * auto-instrumentations' register, dd-trace's): one hook wraps each module, and Node prints no
  * "already been initialized" warning.
  */
 export function registerEsmHook(instrumentation: LlmInstrumentation, parentUrl: string | URL): void {
@@ -34,14 +35,14 @@ export function registerEsmHook(instrumentation: LlmInstrumentation, parentUrl: 
       'tokenpath: an import-in-the-middle hook was registered before tokenpath; modules it wraps are left to it',
     );
   }
-  const toldOtherCopy = new Set<string>();
   port1.on('message', (message: LoaderMessage) => {
-    if (message.kind !== 'other-copy' || toldOtherCopy.has(message.url)) return;
-    toldOtherCopy.add(message.url);
-    instrumentationDiag.warn(
-      `tokenpath: ${message.url} is wrapped by an import-in-the-middle hook registered before tokenpath's, from ` +
-        'another copy of import-in-the-middle, so tokenpath cannot patch it in ESM (the other instrumentation ' +
-        'keeps it). Make the app install one copy of import-in-the-middle, or load this SDK with require().',
+    if (message.kind !== 'later-other-copy') return;
+    startupWarning(
+      `iitm-later-copy:${message.hookUrl}`,
+      `tokenpath: an import-in-the-middle hook of another copy (${message.hookUrl}) is registered after tokenpath's: ` +
+        'the instrumentations using that copy do not see the SDK modules tokenpath patches when they are imported ' +
+        "(ESM). Register that hook before tokenpath's entry (its --import first), or install one copy of " +
+        'import-in-the-middle.',
     );
   });
   port1.unref();
