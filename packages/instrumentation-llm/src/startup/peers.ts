@@ -16,6 +16,7 @@
  * Said through startupWarning (the app's diag logger when tokenpath's API copy can read it, else the
  * console), so that a peer next to an older API copy is named too.
  */
+import { isMainThread } from 'node:worker_threads';
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { instrumentationDiag } from '../core/safe';
 import { PACKAGE_NAME } from '../version';
@@ -91,6 +92,8 @@ let scheduled = false;
  * shimmer wrapper). The search runs once after the module's patch is done, not once per method.
  */
 export function afterWrap(target: object, method: string, overShimmerWrapper: boolean): void {
+  // Once per process: the app's worker threads load the same instrumentations as its main thread.
+  if (!isMainThread) return;
   if (overShimmerWrapper) unnamedWrappers.push(`${(target as any).constructor?.name ?? '?'}.${method}`);
   if (scheduled) return;
   scheduled = true;
