@@ -52,8 +52,8 @@ const CASES: Case[] = [
     sdk: 'ollama',
     provider: 'ollama',
     spans: ['chat llama3.2', 'chat llama3.2'],
+    // Self-hosted: no list price, and so no message at the default log level either.
     tokens: (u) => ({ input: u.prompt_eval_count, output: u.eval_count }),
-    unpriced: 'llama3.2',
   },
   {
     sdk: 'cohere-ai',

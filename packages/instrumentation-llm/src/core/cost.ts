@@ -5,7 +5,7 @@
  * known price gets no cost, never 0, and one diagnostic message.
  */
 import type { UsageFacts } from '@tokenpath/semconv';
-import { findInTable, pricesAt, TABLE_CURRENCY, TABLE_VERSION, type TableEntry } from './pricing/table';
+import { findInTable, tableHasProvider, pricesAt, TABLE_CURRENCY, TABLE_VERSION, type TableEntry } from './pricing/table';
 import { checkOverrides, findOverride, MODEL_PRICES_FILE_ENV, readOverridesFile, type PriceOverride } from './pricing/overrides';
 import { priceOf, pricesTokens, type PriceKeys } from './pricing/rates';
 import { instrumentationDiag } from './safe';
@@ -131,7 +131,9 @@ export class CostModel {
       instrumentationDiag.warn(`tokenpath: ${MAX_REPORTED_MODELS} models have no price; further ones are not reported`);
       return;
     }
-    instrumentationDiag.warn(
+    // A hosted provider's unknown model is news (its bill goes uncounted); a self-hosted one has no
+    // list price by nature, and a warning on every start of such an app would only be noise.
+    instrumentationDiag[tableHasProvider(provider) ? 'warn' : 'info'](
       `tokenpath: no price for model "${model}" of provider "${provider}" in ${TABLE_VERSION} or the user's prices, ` +
         `so its calls carry no cost. Give one with the modelPrices option or ${MODEL_PRICES_FILE_ENV}.`,
     );

@@ -68,6 +68,12 @@ const TABLE_PROVIDER: Readonly<Record<string, string>> = {
   [V.GEN_AI_PROVIDER_NAME_VALUE_CEREBRAS]: 'cerebras',
 };
 
+/** Whether the table lists prices for a provider at all (self-hosted ones such as Ollama and vLLM have none). */
+export function tableHasProvider(provider: string): boolean {
+  const id = TABLE_PROVIDER[provider];
+  return id !== undefined && table.providers[id] !== undefined;
+}
+
 /** A model's entry in the table; `model` is the table's id (e.g. `claude-sonnet-4-5`). */
 export interface TableEntry {
   readonly model: string;
