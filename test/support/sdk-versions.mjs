@@ -20,7 +20,7 @@
 // and the newest 0.x.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,8 +89,44 @@ function run(command, args) {
   });
 }
 
+/**
+ * Runs `fn` holding a lock on `dir` across processes (vitest runs test files in parallel, and several may install the
+ * same version into the same folder on a fresh machine). A lock older than the install timeout is taken as stale.
+ */
+async function withDirLock(dir, fn) {
+  const lock = `${dir}.lock`;
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > INSTALL_TIMEOUT_MS) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Installs one version unless it is there already. */
-export async function installSdkVersion(name, version, { log = () => {} } = {}) {
+export async function installSdkVersion(name, version, options = {}) {
+  const dir = sdkDir(name, version);
+  if (installedVersion(dir, name) === version) {
+    return { name, version, major: majorOf(version), dir, packageDir: path.join(dir, 'node_modules', name), status: 'present' };
+  }
+  return withDirLock(dir, () => installUnlocked(name, version, options));
+}
+
+async function installUnlocked(name, version, { log = () => {} } = {}) {
   const dir = sdkDir(name, version);
   const result = { name, version, major: majorOf(version), dir, packageDir: path.join(dir, 'node_modules', name) };
   if (installedVersion(dir, name) === version) return { ...result, status: 'present' };
