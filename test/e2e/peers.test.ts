@@ -289,3 +289,52 @@ describe('ESM app registering a hook of another import-in-the-middle copy after 
     expectNoNodeWarning(exit);
   });
 });
+
+describe("CommonJS Bedrock app, contrib's @opentelemetry/instrumentation-aws-sdk preloaded before tokenpath", () => {
+  const AWS_SCOPE = '@opentelemetry/instrumentation-aws-sdk';
+  /** What examples/apps/bedrock-calls.cjs calls, in order: Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream. */
+  const BEDROCK_SPANS = [
+    'chat amazon.nova-micro-v1:0',
+    'chat us.anthropic.claude-3-5-haiku-20241022-v1:0',
+    'chat anthropic.claude-3-5-haiku-20241022-v1:0',
+    'text_completion mistral.mistral-7b-instruct-v0:2',
+  ];
+
+  it("keeps contrib's Bedrock spans and token points, and adds tokenpath's with the exact tokens", async () => {
+    const { receiver, standIn } = scenario;
+    const exit = await runApp(
+      ['--require', app('peers-preload.cjs'), '--require', REGISTER, path.join(REPO_ROOT, 'examples', 'apps', 'bedrock-chat.cjs')],
+      env({
+        PEERS: 'aws-sdk',
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: standIn.url,
+        AWS_ENDPOINT_URL: undefined,
+        AWS_PROFILE: undefined,
+        AWS_REGION: undefined,
+      }),
+      20_000,
+    );
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    await telemetryArrived(receiver, 2 * BEDROCK_SPANS.length, BEDROCK_SPANS.length);
+
+    // The app's calls carry no cache tokens: input and output as served, in call order.
+    const served = standIn.served.map((s) => ({
+      input: s.usage?.inputTokens ?? s.usage?.inputTokenCount,
+      output: s.usage?.outputTokens ?? s.usage?.outputTokenCount,
+    }));
+    const ours = receiver.spans
+      .filter((s) => s.scope.name === TOKENPATH_SCOPE)
+      .sort((a, b) => a.startTimeUnixNano - b.startTimeUnixNano);
+    expect(ours.map((s) => s.name)).toEqual(BEDROCK_SPANS);
+    expect(ours.map((s) => ({ input: s.attributes['gen_ai.usage.input_tokens'], output: s.attributes['gen_ai.usage.output_tokens'] }))).toEqual(served);
+    const total = (calls: typeof served) => ({
+      input: calls.reduce((n, c) => n + c.input, 0),
+      output: calls.reduce((n, c) => n + c.output, 0),
+    });
+    expect(tokenSums([TOKENPATH_SCOPE])).toEqual(total(served));
+
+    // contrib is not silenced: a span per call, and its own token points for the two Converse calls.
+    expect(receiver.spans.filter((s) => s.scope.name === AWS_SCOPE)).toHaveLength(BEDROCK_SPANS.length);
+    expect(tokenSums([AWS_SCOPE])).toEqual(total(served.slice(0, 2)));
+    expectOnlyPeerLine(exit, AWS_SCOPE);
+  });
+});
