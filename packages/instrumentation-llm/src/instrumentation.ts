@@ -1,3 +1,4 @@
+import { metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
 import type { SemconvSelection } from '@tokenpath/semconv';
 import type { LlmInstrumentationConfig } from './types';
@@ -22,6 +23,7 @@ import { ollamaModule } from './providers/ollama';
 import { cohereModule } from './providers/cohere-ai';
 import { mistralModule } from './providers/mistralai-mistralai';
 import { diagnoseHost } from './startup/diagnose';
+import { readableProvider } from './startup/api-copies';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 
@@ -42,8 +44,12 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
 
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
-    // A programmatic setup next to dd-trace or another API copy: say once what would fail silently.
-    diagnoseHost('programmatic');
+    // A programmatic setup next to dd-trace or another API copy: say once what would fail silently,
+    // and report to the app's providers even when they sit where our API copy cannot read them.
+    if (diagnoseHost('programmatic')?.kind === 'registry-unreadable') {
+      this.setTracerProvider(trace.getTracerProvider());
+      this.setMeterProvider(metrics.getMeterProvider());
+    }
   }
 
   protected override init(): InstrumentationModuleDefinition[] {
@@ -105,9 +111,13 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
     this._settings = undefined;
   }
 
-  override setTracerProvider(tracerProvider: Parameters<InstrumentationBase['setTracerProvider']>[0]): void {
-    super.setTracerProvider(tracerProvider);
+  override setTracerProvider(tracerProvider: TracerProvider): void {
+    super.setTracerProvider(readableProvider('trace', tracerProvider, trace.getTracerProvider()));
     this._settings = undefined;
+  }
+
+  override setMeterProvider(meterProvider: MeterProvider): void {
+    super.setMeterProvider(readableProvider('metrics', meterProvider, metrics.getMeterProvider()));
   }
 
   override setConfig(config: LlmInstrumentationConfig = {}): void {

@@ -120,10 +120,20 @@ function fix(version: string, ddTrace: boolean): string {
 }
 
 /**
- * The message for a problem, naming both versions and the fix. `bound`: tokenpath reports to the
- * registry's providers anyway (the register entry does); `ddTrace`: dd-trace runs in the process.
+ * The provider tokenpath uses when it is handed `given`: `given` itself, unless it is what
+ * tokenpath's own API copy hands out (`ownGlobal`: its global proxy or no-op) while the app's real
+ * providers sit in a registry that copy cannot read; then the registry's. (`registerInstrumentations()`
+ * passes the caller's copy's globals; the register entry and the constructor pass tokenpath's.)
  */
-export function describeApiCopyProblem(problem: ApiCopyProblem, options: { bound: boolean; ddTrace: boolean }): string {
+export function readableProvider<T>(kind: 'trace' | 'metrics', given: T, ownGlobal: T): T {
+  if (given !== ownGlobal) return given;
+  const problem = apiCopyProblem();
+  if (problem?.kind !== 'registry-unreadable') return given;
+  return (problem.registry[kind] as T | undefined) ?? given;
+}
+
+/** The message for a problem, naming both versions and the fix. `ddTrace`: dd-trace runs in the process. */
+export function describeApiCopyProblem(problem: ApiCopyProblem, options: { ddTrace: boolean }): string {
   const { own } = problem;
   if (problem.kind === 'own-too-old') {
     return (
@@ -131,9 +141,8 @@ export function describeApiCopyProblem(problem: ApiCopyProblem, options: { bound
       `that tokenpath uses needs; tokenpath is not started. Fix: ${fix(API_FLOOR, options.ddTrace)}.`
     );
   }
-  const outcome = options.bound
-    ? 'tokenpath reports to those providers directly, but its spans start traces of their own instead of joining the active one'
-    : "tokenpath's spans and metrics go to no-op providers: nothing is exported";
+  const outcome =
+    'tokenpath reports to those providers directly, but its spans start traces of their own instead of joining the active one';
   return (
     `tokenpath: this process's OpenTelemetry providers were registered through @opentelemetry/api ${problem.registered}, ` +
     `but tokenpath loads @opentelemetry/api ${own.version} (${own.path}), and a copy ignores providers registered by an ` +

@@ -8,6 +8,7 @@ import {
   apiCopyProblem,
   describeApiCopyProblem,
   ownApiCopy,
+  readableProvider,
   readsRegistryOf,
   versionAtLeast,
 } from '../../src/startup/api-copies';
@@ -62,13 +63,30 @@ describe('api copies', () => {
   it('names both versions, where tokenpath loads its copy, and the fix', () => {
     const own = { version: '1.10.0', path: '/app/node_modules/@opentelemetry/api' };
     const problem = apiCopyProblem(own, { version: '1.9.1', metrics: {} as never })!;
-    const message = describeApiCopyProblem(problem, { bound: true, ddTrace: true });
+    const message = describeApiCopyProblem(problem, { ddTrace: true });
     expect(message).toMatch(/^tokenpath: /);
     expect(message).toContain('registered through @opentelemetry/api 1.9.1');
     expect(message).toContain('tokenpath loads @opentelemetry/api 1.10.0 (/app/node_modules/@opentelemetry/api)');
     expect(message).toContain('"overrides": { "@opentelemetry/api": "1.10.0" }');
     expect(message).toContain('dd-trace, which declares <1.10.0');
-    expect(describeApiCopyProblem(problem, { bound: false, ddTrace: false })).toContain('go to no-op providers');
-    expect(describeApiCopyProblem(problem, { bound: false, ddTrace: false })).not.toContain('dd-trace');
+    expect(message).toContain('tokenpath reports to those providers directly');
+    expect(describeApiCopyProblem(problem, { ddTrace: false })).not.toContain('dd-trace');
+  });
+
+  it('hands out the providers of a registry its copy cannot read in place of its own globals, and nothing else', () => {
+    const key = Symbol.for('opentelemetry.js.api.1');
+    const own = trace.getTracerProvider();
+    const registered = { getTracer: () => undefined };
+    const other = { getTracer: () => undefined };
+    const saved = (globalThis as any)[key];
+    (globalThis as any)[key] = { version: '1.9.1', trace: registered };
+    try {
+      expect(readableProvider('trace', own, own)).toBe(registered);
+      expect(readableProvider('trace', other, own)).toBe(other);
+      (globalThis as any)[key] = { version: ownApiCopy()!.version, trace: registered };
+      expect(readableProvider('trace', own, own)).toBe(own);
+    } finally {
+      (globalThis as any)[key] = saved;
+    }
   });
 });
