@@ -20,6 +20,7 @@ import { isMainThread } from 'node:worker_threads';
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { instrumentationDiag } from '../core/safe';
 import { PACKAGE_NAME } from '../version';
+import { apiRegistry } from './api-copies';
 import { ddTraceFindings } from './dd-trace';
 import { startupWarning } from './startup-warning';
 
@@ -72,16 +73,23 @@ function fromRequireCache(found: Map<string, string>): void {
   }
 }
 
-/** Scope names the app's tracer provider has handed out (SDK `TracerProvider._tracers` keys `name@version:schema`). */
+/**
+ * Scope names the app's tracer provider has handed out (SDK `TracerProvider._tracers` keys
+ * `name@version:schema`); the provider as the global registry holds it, so that one registered
+ * through an API copy tokenpath's cannot read is looked at too.
+ */
 function fromTracerScopes(found: Map<string, string>): void {
-  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate?.() as any;
-  const tracers: unknown = provider?._tracers;
-  if (!(tracers instanceof Map)) return;
-  for (const key of tracers.keys()) {
-    if (typeof key !== 'string') continue;
-    const name = key.slice(0, key.lastIndexOf('@') > 0 ? key.lastIndexOf('@') : undefined);
-    const what = found.has(name) ? undefined : knownAs(name);
-    if (what !== undefined) found.set(name, what);
+  for (const registered of [trace.getTracerProvider(), apiRegistry()?.trace]) {
+    const provider = ((registered as ProxyTracerProvider | undefined)?.getDelegate?.() ?? registered) as any;
+    const tracers: unknown = provider?._tracers;
+    if (!(tracers instanceof Map)) continue;
+    for (const key of tracers.keys()) {
+      if (typeof key !== 'string') continue;
+      const at = key.lastIndexOf('@');
+      const name = at > 0 ? key.slice(0, at) : key;
+      const what = found.has(name) ? undefined : knownAs(name);
+      if (what !== undefined) found.set(name, what);
+    }
   }
 }
 
@@ -119,9 +127,4 @@ export function reportPeers(): void {
   } finally {
     unnamedWrappers.length = 0;
   }
-}
-
-/** The names reported so far. */
-export function reportedPeers(): readonly string[] {
-  return [...named];
 }
