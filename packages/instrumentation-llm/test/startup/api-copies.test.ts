@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { trace } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
 import {
   API_FLOOR,
   apiCopyProblem,
@@ -75,9 +75,9 @@ describe('api copies', () => {
 
   it('hands out the providers of a registry its copy cannot read in place of its own globals, and nothing else', () => {
     const key = Symbol.for('opentelemetry.js.api.1');
-    const own = trace.getTracerProvider();
-    const registered = { getTracer: () => undefined };
-    const other = { getTracer: () => undefined };
+    const own: TracerProvider = trace.getTracerProvider();
+    const registered: TracerProvider = new ProxyTracerProvider();
+    const other: TracerProvider = new ProxyTracerProvider();
     const saved = (globalThis as any)[key];
     (globalThis as any)[key] = { version: '1.9.1', trace: registered };
     try {
