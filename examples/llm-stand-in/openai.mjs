@@ -14,7 +14,8 @@
 //   * n > 1 (chat, legacy): n choices, streamed interleaved by index; legacy batches get n choices per prompt.
 //   * response model = dated (model.mjs), except embeddings: echoed as sent.
 // Errors: error-<status> models get the OpenAI error envelope for that status (429 adds retry-after: 0); a request
-// without a model gets 400; stream-error ends chat / legacy streams with a bare `data: {"error": …}` event and
+// without a model gets 400; under /strict-400/… and /strict-422/… a request carrying `stream_options` is refused as
+// strict OpenAI-compatible servers refuse it (400 OpenAI envelope / 422 FastAPI validation body); stream-error ends chat / legacy streams with a bare `data: {"error": …}` event and
 // Responses streams with `error` + `response.failed` events.
 
 import {
@@ -369,12 +370,29 @@ function errorEnvelope(status, echo) {
 const sendOwnJson = (ctx, status, payload, extra = {}) =>
   sendJson(ctx, status, payload, { ...ownHeaders(ctx, 'application/json'), ...extra });
 
-/** Wraps a reply builder into a handler: model check, injected errors, special models, delivery. */
-const handler = (reply) => async (ctx, body) => {
+/**
+ * A strict OpenAI-compatible server that does not know `stream_options` (older Azure api-versions, servers whose
+ * request models forbid extra fields): /strict-400/… answers 400 in the OpenAI envelope with Azure's wording,
+ * /strict-422/… 422 with a FastAPI/pydantic validation body. Everything else is answered as on /v1.
+ */
+const STRICT_PATH = /^\/strict-(400|422)\//;
+function rejectStreamOptions(ctx, status) {
+  if (status === '400') {
+    sendOwnJson(ctx, 400, apiError('Unrecognized request argument supplied: stream_options', 'invalid_request_error'));
+  } else {
+    const detail = [{ type: 'extra_forbidden', loc: ['body', 'stream_options'], msg: 'Extra inputs are not permitted', input: { include_usage: true } }];
+    sendOwnJson(ctx, 422, { detail });
+  }
+  ctx.record(null, null);
+}
+
+/** Wraps a reply builder into a handler: model check, strict hosts, injected errors, special models, delivery. */
+const handler = (reply) => async (ctx, body, params) => {
   if (!body || typeof body.model !== 'string') {
     sendOwnJson(ctx, 400, apiError('you must provide a model parameter', 'invalid_request_error'));
     return ctx.record(null, null);
   }
+  if (params.strict && 'stream_options' in body) return rejectStreamOptions(ctx, params.strict);
   const injected = injectedStatus(body.model);
   if (injected) {
     sendOwnJson(ctx, injected, errorEnvelope(injected, credentialEcho(ctx.req, body.model)), injected === 429 ? { 'retry-after': '0' } : {});
@@ -398,7 +416,8 @@ export const openai = {
   match(method, pathname) {
     if (method !== 'POST') return null;
     const route = ROUTES.find(([suffix]) => pathname.endsWith(suffix));
-    return route ? { handler: route[1], params: {} } : null;
+    const strict = STRICT_PATH.exec(pathname)?.[1];
+    return route ? { handler: route[1], params: strict ? { strict } : {} } : null;
   },
   /** Stand-in-level errors (unknown path, unreplayable case) in the OpenAI envelope; not recorded here. */
   error(ctx, status, message) {

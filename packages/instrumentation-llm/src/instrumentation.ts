@@ -9,6 +9,7 @@ import { parseCaptureContentEnv } from './core/content';
 import { costModelFrom, type CostModel } from './core/cost';
 import { attributionFrom, type Attribution } from './core/attribution';
 import { semconvFromEnv } from './core/semconv-opt-in';
+import { streamUsagePolicyFrom, type StreamUsagePolicy } from './core/stream-usage-policy';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
 import { unwrapIfOutermost, wrapOnTop } from './core/method-wrap';
 import { afterWrap } from './startup/peers';
@@ -41,6 +42,8 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   private _cost: CostModel | undefined;
   private _attribution: Attribution | undefined;
   private _semconv: SemconvSelection | undefined;
+  /** Kept while the config stays: it remembers the hosts that rejected `stream_options`. */
+  private _streamUsage: StreamUsagePolicy | undefined;
 
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -100,6 +103,11 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
           process.env,
           (m) => this._diag.error(`tokenpath: ${m}`),
         )),
+        streamUsage: (this._streamUsage ??= streamUsagePolicyFrom(
+          { enabled: config.streamUsage, hosts: config.streamUsageHosts },
+          process.env,
+          (m) => this._diag.warn(`tokenpath: ${m}`),
+        )),
       };
     }
     return this._settings;
@@ -125,6 +133,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
     this._settings = undefined;
     this._cost = undefined;
     this._attribution = undefined;
+    this._streamUsage = undefined;
   }
 
   private buildInstruments(): GenAiInstruments {

@@ -53,4 +53,18 @@ export interface LlmInstrumentationConfig extends InstrumentationConfig {
    * `OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_METRIC_VALUE_LIMIT`, else 100.
    */
   attributionMetricValueLimit?: number;
+  /**
+   * Ask OpenAI-style chat streams for their usage (`stream_options.include_usage`) when the caller
+   * did not set `stream_options`, on hosts known to accept it, and hide what the caller did not ask
+   * for (the usage-only last chunk, the `usage` key of the other chunks). Default:
+   * `OTEL_INSTRUMENTATION_GENAI_STREAM_USAGE` (`false` turns it off), else on.
+   */
+  streamUsage?: boolean;
+  /**
+   * Hosts (`host` or `host:port`; `*` for every host) asked for stream usage besides the built-in
+   * table (OpenAI, Azure OpenAI, DeepSeek, xAI, vLLM). A host that rejects the option (400/422) is
+   * called again without it and not asked again. Default:
+   * `OTEL_INSTRUMENTATION_GENAI_STREAM_USAGE_HOSTS` (comma-separated), else none.
+   */
+  streamUsageHosts?: string[];
 }

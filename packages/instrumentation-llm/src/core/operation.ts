@@ -32,6 +32,7 @@ import { buildUsageRecord, deliverUsageRecord, type UsageHook } from './usage-re
 import { boundedJson } from './content';
 import type { CallCost, CostModel } from './cost';
 import type { Attribution, CallAttribution } from './attribution';
+import type { StreamUsagePolicy } from './stream-usage-policy';
 import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
 
@@ -75,6 +76,8 @@ export interface OperationSettings {
   readonly cost?: CostModel;
   /** Who and what calls are for (core/attribution.ts); without it, no call carries attribution. */
   readonly attribution?: Attribution;
+  /** Which hosts a stream's usage is asked of (core/stream-usage-policy.ts); without it, none. */
+  readonly streamUsage?: StreamUsagePolicy;
 }
 
 export class GenAiOperation {
@@ -89,7 +92,8 @@ export class GenAiOperation {
   /** Free slot for an adapter's per-call accumulation (e.g. streamed text when content capture is on). */
   scratch: unknown;
 
-  private readonly settings: OperationSettings;
+  /** What every operation of the instrumentation shares (read by an adapter's `invoke`). */
+  readonly settings: OperationSettings;
   private readonly start: OperationStart;
   private metricAttributes: Attributes;
   private readonly choiceCount: number;

@@ -24,6 +24,12 @@ export interface StreamObserver<Chunk> {
   beforeEnd?(op: GenAiOperation): void;
   /** `error.type` of a stream failure when the error's class does not say it. */
   errorType?(error: unknown): string | undefined;
+  /**
+   * Puts a chunk (already read) back as the caller asked for it: false withholds it, e.g. the usage
+   * tokenpath asked for on the caller's behalf (formats/openai-chat/stream-usage.ts). Chosen once
+   * per stream; absent for almost every stream.
+   */
+  passOn?(chunk: unknown): boolean;
 }
 
 /** An SDK stream whose events come from `iterator()` (Stainless-generated SDKs: openai, anthropic). */
@@ -110,7 +116,7 @@ function observeIterator<Chunk>(
   op: GenAiOperation,
   observer: StreamObserver<Chunk>,
 ): AsyncIterator<Chunk> & AsyncIterable<Chunk> {
-  const { onChunk } = observer;
+  const { onChunk, passOn } = observer;
   const beforeEnd = (): void => {
     if (!op.isEnded && observer.beforeEnd) {
       try {
@@ -127,7 +133,7 @@ function observeIterator<Chunk>(
     else op.end();
   };
   // Handlers are made once per iteration, not per chunk.
-  const onResult = (result: IteratorResult<Chunk>): IteratorResult<Chunk> => {
+  const onResult = (result: IteratorResult<Chunk>): IteratorResult<Chunk> | Promise<IteratorResult<Chunk>> => {
     if (result.done) {
       finish();
     } else {
@@ -137,6 +143,8 @@ function observeIterator<Chunk>(
       } catch (error) {
         instrumentationDiag.error('tokenpath: reading a stream chunk failed; the chunk is passed on unchanged', error);
       }
+      // A withheld chunk is replaced by the next one, as if the wire had never carried it.
+      if (passOn !== undefined && !passOnSafely(passOn, result.value)) return source.next().then(onResult, onError);
     }
     return result;
   };
@@ -165,6 +173,15 @@ function observeIterator<Chunk>(
     },
   };
   return iterator;
+}
+
+function passOnSafely(passOn: (chunk: unknown) => boolean, chunk: unknown): boolean {
+  try {
+    return passOn(chunk);
+  } catch (error) {
+    instrumentationDiag.error('tokenpath: reshaping a stream chunk failed; the chunk is passed on', error);
+    return true;
+  }
 }
 
 function errorTypeOf<Chunk>(observer: StreamObserver<Chunk>, error: unknown): string | undefined {

@@ -21,6 +21,7 @@ import type { CallAdapter } from '../core/traced-call';
 import { chatCompletionsReaders, chatRequestFacts } from '../formats/openai-chat/chat-completions';
 import { captureCompletionsInput } from '../formats/openai-chat/completions';
 import { embeddingsRequestFacts, readEmbeddingsResult } from '../formats/openai-chat/embeddings';
+import { askStreamUsage } from '../formats/openai-chat/stream-usage';
 import type { ProviderPatcher } from './provider';
 
 export interface OpenAiFormatSdk {
@@ -60,6 +61,7 @@ function adaptersOf(provider: string): readonly { path: readonly string[]; adapt
       path: ['Chat', 'Completions'],
       adapter: {
         ...readers,
+        ...askStreamUsage,
         start: (params, self) => start(GEN_AI_OPERATION_NAME_VALUE_CHAT, self, chatRequestFacts(params, false)),
         isAborted: isStainlessStreamAborted,
       },

@@ -6,12 +6,14 @@
 import { GEN_AI_OPERATION_NAME_VALUE_CHAT, OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS } from '@tokenpath/semconv';
 import type { CallAdapter } from '../../core/traced-call';
 import { chatCompletionsReaders, chatRequestFacts } from '../../formats/openai-chat/chat-completions';
+import { askStreamUsage } from '../../formats/openai-chat/stream-usage';
 import { isStreamAborted, openaiStart } from './client';
 
 export const openaiChatReaders = chatCompletionsReaders({ openaiFields: true });
 
 export const chatCompletionsCreate: CallAdapter = {
   ...openaiChatReaders,
+  ...askStreamUsage,
   start(params, self) {
     const request = chatRequestFacts(params, true);
     request.apiType = OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS;

@@ -1,0 +1,98 @@
+/**
+ * Usage on every chat stream: a streamed Chat Completion states its usage only when the request sets
+ * `stream_options.include_usage`, in an extra last chunk whose `choices` is empty, and then every
+ * other chunk carries `usage: null` (without the option the key is absent; see the shared wire
+ * corpus, openai-chat-stream/*usage*). When the caller set no `stream_options` and the host is one
+ * the policy asks (core/stream-usage-policy.ts), a copy of the params asks for it, and the chunks
+ * are put back as the caller would have received them: the usage-only chunk is withheld and the
+ * `usage` key removed from the others, after the format has read them. A host that rejects the
+ * option (400/422) gets the request again without it, inside the same call (core/request-retry.ts),
+ * and is not asked again. The caller's params object is never touched.
+ * https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
+ */
+import { endpointOf, type Endpoint } from '../../core/endpoint';
+import { withRequestRetry } from '../../core/request-retry';
+import type { GenAiOperation } from '../../core/operation';
+import type { StreamUsagePolicy } from '../../core/stream-usage-policy';
+import type { CallAdapter } from '../../core/traced-call';
+import { instrumentationDiag } from '../../core/safe';
+
+const INCLUDE_USAGE = Object.freeze({ include_usage: true });
+/** What a host that does not know the option says when it refuses it. */
+const NAMES_THE_OPTION = /stream_options|include_usage/;
+
+/** Operations whose request tokenpath asked for usage: their chunks are put back as asked. */
+const askedFor = new WeakSet<GenAiOperation>();
+
+export const askStreamUsage: Required<Pick<CallAdapter, 'invoke' | 'chunkPassOn'>> = {
+  invoke(op, original, self, args) {
+    const asked = op && askingArgs(op, self, args);
+    if (asked === undefined) return original.apply(self, args);
+    const { policy, endpoint } = asked;
+    askedFor.add(op!);
+    return withRequestRetry(
+      self?._client,
+      {
+        shouldRetry: (error) => rejectsOption(error, policy.isKnown(endpoint)),
+        body: args[0],
+        onRetry: () => askedFor.delete(op!),
+        onRetried(succeeded) {
+          if (!succeeded) return;
+          policy.rejected(endpoint);
+          instrumentationDiag.info(`tokenpath: ${endpoint.address} rejects stream_options; its streams are no longer asked for usage`);
+        },
+      },
+      () => original.apply(self, asked.args),
+    );
+  },
+
+  chunkPassOn: (op) => (askedFor.has(op) ? passOnAsCallerAsked : undefined),
+};
+
+/** The call's arguments asking for usage, or undefined when this call is not to be asked. */
+function askingArgs(
+  op: GenAiOperation,
+  self: any,
+  args: any[],
+): { args: any[]; policy: StreamUsagePolicy; endpoint: Endpoint } | undefined {
+  try {
+    const params = args[0];
+    const policy = op.settings.streamUsage;
+    if (policy === undefined || params === null || typeof params !== 'object') return undefined;
+    if (params.stream !== true || params.stream_options !== undefined) return undefined;
+    const endpoint = endpointOf(self?._client?.baseURL);
+    if (!policy.asks(endpoint)) return undefined;
+    const copy = args.slice();
+    copy[0] = { ...params, stream_options: INCLUDE_USAGE };
+    return { args: copy, policy, endpoint };
+  } catch (error) {
+    instrumentationDiag.error('tokenpath: asking a stream for its usage failed; the call goes as made', error);
+    return undefined;
+  }
+}
+
+/** A 400/422 that says the option was refused; from a host the table does not vouch for, any 400/422. */
+function rejectsOption(error: any, knownHost: boolean): boolean {
+  const status = error?.status;
+  if (status !== 400 && status !== 422) return false;
+  if (!knownHost) return true;
+  return NAMES_THE_OPTION.test(String(error?.message)) || NAMES_THE_OPTION.test(safeJson(error?.error));
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** The chunk as it would have come without the option: false for the usage-only chunk. */
+function passOnAsCallerAsked(chunk: unknown): boolean {
+  const c = chunk as Record<string, any>;
+  if (c === null || typeof c !== 'object' || !('usage' in c)) return true;
+  const choices = c.choices;
+  if (c.usage !== null && Array.isArray(choices) && choices.length === 0) return false;
+  delete c.usage;
+  return true;
+}
