@@ -24,9 +24,12 @@ import { ollamaModule } from './providers/ollama';
 import { cohereModule } from './providers/cohere-ai';
 import { mistralModule } from './providers/mistralai-mistralai';
 import { diagnoseHost } from './startup/diagnose';
+import { subscribeAiSdk, type AiSdkSubscription } from './frameworks/ai-sdk';
 import { readableProvider } from './startup/api-copies';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
+
+const frameworkSubscriptions = new WeakMap<LlmInstrumentation, AiSdkSubscription>();
 
 /**
  * OpenTelemetry instrumentation for LLM SDKs: GenAI spans and exact token metrics for every call.
@@ -71,6 +74,22 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       cohereModule(patcher),
       mistralModule(patcher),
     ];
+  }
+
+  /**
+   * Frameworks metered through their diagnostics channels (the AI SDK) are subscribed while enabled;
+   * without a subscriber they publish nothing. (Kept outside the instance: the base constructor
+   * enables before this class's fields exist.)
+   */
+  override enable(): void {
+    super.enable();
+    if (!frameworkSubscriptions.has(this)) frameworkSubscriptions.set(this, subscribeAiSdk(this));
+  }
+
+  override disable(): void {
+    super.disable();
+    frameworkSubscriptions.get(this)?.unsubscribe();
+    frameworkSubscriptions.delete(this);
   }
 
   /** True while enabled; disabled means every patched method calls straight through. */

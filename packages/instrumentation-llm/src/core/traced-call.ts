@@ -9,6 +9,7 @@ import { GenAiOperation, type OperationSettings, type OperationStart } from './o
 import { isApiPromise, observeApiPromise } from './api-promise';
 import { instrumentStream, type ChunkHandler } from './stream';
 import { instrumentationDiag, safely } from './safe';
+import { insideMeteredFrameworkCall } from './framework-call';
 
 /** What a provider adapter tells the core about one API method. */
 export interface CallAdapter<Params = any, Result = any, Chunk = any> {
@@ -59,7 +60,8 @@ export function tracedCall(
   self: unknown,
   args: any[],
 ): any {
-  if (!source.enabled) return original.apply(self, args);
+  // A framework operation already meters this request (core/framework-call.ts): count it once.
+  if (!source.enabled || insideMeteredFrameworkCall()) return original.apply(self, args);
   const op = safely('starting a GenAI operation', () => {
     const start = adapter.start(args[0], self, args);
     return start && new GenAiOperation(source.settings(), start);
