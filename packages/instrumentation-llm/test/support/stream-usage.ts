@@ -1,13 +1,15 @@
 /**
  * Comparing what a caller gets from two runs of the same call (without and with tokenpath): the stand-in numbers its
- * ids per request and stamps `created` with the clock, so those are the only values set aside; every key (a key with
- * an `undefined` or `null` value included) and every other value must match under `toStrictEqual`.
+ * ids per request (`…standin000042`, or hex counters in the Mistral and Together flavours under `id`) and stamps
+ * `created` with the clock, so those values are set aside; every key (a key with an `undefined` or `null` value
+ * included) and every other value must match under `toStrictEqual`.
  */
 
 const STAND_IN_ID = /standin\d+/g;
 
 /** A deep copy of `value` with per-request ids and `created` stamps replaced by placeholders. */
 export function wireShape(value: unknown, key?: string): unknown {
+  if (key === 'id' && typeof value === 'string') return 'id#';
   if (typeof value === 'string') return value.replace(STAND_IN_ID, 'standin#');
   if (key === 'created' && typeof value === 'number') return 0;
   if (Array.isArray(value)) return value.map((v) => wireShape(v));
