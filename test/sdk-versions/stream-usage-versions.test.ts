@@ -15,6 +15,7 @@ import { streamHelperRun, wireShape } from '../../packages/instrumentation-llm/t
 
 const CONFIG: LlmInstrumentationConfig = { streamUsageHosts: ['127.0.0.1'] };
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
+const INCLUDE = { include_usage: true };
 
 const bed = useTestbed(undefined, { config: CONFIG });
 const matrix = useSdkMatrix(bed, 'openai');
@@ -166,6 +167,16 @@ describe.each(matrix.entries)('openai $version ($source): usage on every stream'
       expect(asked()).toEqual([{ include_usage: true }, undefined]);
     });
   }
+
+  check("the call again without the option has the SDK's own retries (maxRetries), as the caller's call would have", async () => {
+    // The strict host refuses the option first; without it the request meets a 429, which the SDK retries once.
+    const strict = clientAt('/strict-400/v1', 1);
+    const call = () => thrown(() => strict.chat.completions.create({ model: 'error-429', messages, stream: true }));
+    const { plain, output } = await plainAndInstrumented(bed.h, call);
+    expect([output.constructor.name, output.status, output.message]).toEqual([plain.constructor.name, plain.status, plain.message]);
+    expect(output.status).toBe(429);
+    expect(asked()).toEqual([undefined, undefined, INCLUDE, undefined, undefined]);
+  });
 
   check('an error that is not about the option reaches the caller as without tokenpath', async () => {
     // [model, requests without tokenpath, with it]: the SDK retries a 429 twice itself; a configured host's 400 may
