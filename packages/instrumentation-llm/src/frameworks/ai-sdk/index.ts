@@ -26,6 +26,7 @@ import { instrumentationDiag, safely } from '../../core/safe';
 import type { SettingsSource } from '../../core/traced-call';
 import { modelCallStart, readGenerateResult, readServer, readStreamPart } from './language-model-call';
 import { embedStart, readEmbedResult } from './embed';
+import { aiSdkTracesItself } from './own-tracing';
 
 /** `AI_SDK_TELEMETRY_TRACING_CHANNEL` of the `ai` package (7.0.0 and later). */
 export const AI_SDK_TRACING_CHANNEL = 'ai:telemetry';
@@ -61,7 +62,9 @@ export function subscribeAiSdk(source: SettingsSource): AiSdkSubscription {
           : message.type === 'embed' || message.type === 'embedMany'
             ? embedStart(event)
             : undefined;
-      return start && new GenAiOperation(source.settings(), start);
+      if (start === undefined) return undefined;
+      start.spanUsage = !aiSdkTracesItself();
+      return new GenAiOperation(source.settings(), start);
     });
     if (op !== undefined) operations.set(message, op);
     // Calls around model calls (a step, a tool) are no model call: what runs in them is metered on its own.

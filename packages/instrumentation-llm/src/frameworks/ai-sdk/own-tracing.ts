@@ -1,0 +1,25 @@
+/**
+ * The AI SDK's own OpenTelemetry spans. `ai` 7 traces itself when an OpenTelemetry integration is
+ * registered (`registerTelemetry(new OpenTelemetry())` from `@ai-sdk/otel`, or its
+ * `LegacyOpenTelemetry`): its `chat {model}` and `embeddings {model}` spans carry
+ * `gen_ai.usage.*` too. That span and tokenpath's describe the same request, so tokenpath's span
+ * then leaves usage out (as next to the Anthropic SDK's own spans): summing usage over spans counts
+ * each request once, and the token metrics, which only tokenpath records, count it once anyway.
+ *
+ * Registered integrations live in `globalThis.AI_SDK_TELEMETRY_INTEGRATIONS` (the `ai` package's
+ * registry, shared by every copy); one that holds an OpenTelemetry tracer is one that makes spans
+ * (duck-typed: bundlers rename classes). Integrations passed per call (`telemetry.integrations`)
+ * are not in any message tokenpath receives, so they cannot be seen.
+ */
+interface Integration {
+  tracer?: { startSpan?: unknown };
+}
+
+export function aiSdkTracesItself(): boolean {
+  const integrations = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown }).AI_SDK_TELEMETRY_INTEGRATIONS;
+  if (!Array.isArray(integrations)) return false;
+  for (const integration of integrations as Integration[]) {
+    if (typeof integration?.tracer?.startSpan === 'function') return true;
+  }
+  return false;
+}
