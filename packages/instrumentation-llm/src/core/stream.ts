@@ -25,12 +25,15 @@ export interface StreamObserver<Chunk> {
   /** `error.type` of a stream failure when the error's class does not say it. */
   errorType?(error: unknown): string | undefined;
   /**
-   * Puts a chunk (already read) back as the caller asked for it: false withholds it, e.g. the usage
-   * tokenpath asked for on the caller's behalf (formats/openai-chat/stream-usage.ts). Chosen once
-   * per stream; absent for almost every stream.
+   * Puts a chunk (already read) back as the caller asked for it: returns the chunk to hand on (itself
+   * or a replacement), or `WITHHELD`; e.g. for the usage tokenpath asked for on the caller's behalf
+   * (formats/openai-chat/stream-usage.ts). Chosen once per stream; absent for almost every stream.
    */
-  passOn?(chunk: unknown): boolean;
+  reshape?(chunk: unknown): unknown;
 }
+
+/** What `reshape` returns for a chunk the caller must not see. */
+export const WITHHELD: unique symbol = Symbol('tokenpath.withheld-chunk');
 
 /** An SDK stream whose events come from `iterator()` (Stainless-generated SDKs: openai, anthropic). */
 export interface IteratorFactoryStream<Chunk> {
@@ -116,7 +119,7 @@ function observeIterator<Chunk>(
   op: GenAiOperation,
   observer: StreamObserver<Chunk>,
 ): AsyncIterator<Chunk> & AsyncIterable<Chunk> {
-  const { onChunk, passOn } = observer;
+  const { onChunk, reshape } = observer;
   const beforeEnd = (): void => {
     if (!op.isEnded && observer.beforeEnd) {
       try {
@@ -143,8 +146,13 @@ function observeIterator<Chunk>(
       } catch (error) {
         instrumentationDiag.error('tokenpath: reading a stream chunk failed; the chunk is passed on unchanged', error);
       }
-      // A withheld chunk is replaced by the next one, as if the wire had never carried it.
-      if (passOn !== undefined && !passOnSafely(passOn, result.value)) return source.next().then(onResult, onError);
+      if (reshape !== undefined) {
+        const shaped = reshapeSafely(reshape, result.value);
+        // A withheld chunk is replaced by the next one, as if the wire had never carried it.
+        if (shaped === WITHHELD) return source.next().then(onResult, onError);
+        // The SDK's iterator made this result object for this call only.
+        (result as { value: unknown }).value = shaped;
+      }
     }
     return result;
   };
@@ -175,12 +183,12 @@ function observeIterator<Chunk>(
   return iterator;
 }
 
-function passOnSafely(passOn: (chunk: unknown) => boolean, chunk: unknown): boolean {
+function reshapeSafely(reshape: (chunk: unknown) => unknown, chunk: unknown): unknown {
   try {
-    return passOn(chunk);
+    return reshape(chunk);
   } catch (error) {
-    instrumentationDiag.error('tokenpath: reshaping a stream chunk failed; the chunk is passed on', error);
-    return true;
+    instrumentationDiag.error('tokenpath: reshaping a stream chunk failed; the chunk is passed on as it came', error);
+    return chunk;
   }
 }
 

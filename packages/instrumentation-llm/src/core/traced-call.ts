@@ -30,9 +30,10 @@ export interface CallAdapter<Params = any, Result = any, Chunk = any> {
   onStreamEnd?(op: GenAiOperation): void;
   /**
    * For a stream whose chunks must be reshaped before the caller sees them (what `invoke` asked for
-   * on the caller's behalf), the function that does it; called once per stream.
+   * on the caller's behalf), the function that does it (see `StreamObserver.reshape`); called once
+   * per stream.
    */
-  chunkPassOn?(op: GenAiOperation): ((chunk: unknown) => boolean) | undefined;
+  chunkReshape?(op: GenAiOperation): ((chunk: unknown) => unknown) | undefined;
   /** Where a result keeps its stream, or undefined when it is complete; default: the result itself. */
   streamOf?(result: Result): unknown;
   /** Reads what a streamed result's envelope says before its chunks (e.g. response metadata). */
@@ -116,7 +117,7 @@ function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, par
       isAborted: isAborted ? () => isAborted(stream) : () => false,
       beforeEnd: adapter.onStreamEnd,
       errorType: adapter.errorType,
-      passOn: adapter.chunkPassOn?.(op),
+      reshape: adapter.chunkReshape?.(op),
     };
     if (instrumentStream(stream, op, observer)) {
       adapter.onStreamStart?.(op, data, params);
