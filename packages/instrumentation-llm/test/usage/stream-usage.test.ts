@@ -187,12 +187,14 @@ describe('switches and what is never touched', () => {
     expect(chunks.at(-1).usage).toEqual(bed.standIn.served[0].usage);
   });
 
-  it('calls that are not streams go as made, and the params object of a stream is never changed', async () => {
+  it('calls that are not streams go as made; the params object of a stream and the keys of the client are never changed', async () => {
     const client = openaiHost();
+    const clientKeys = Object.keys(client);
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     const params = Object.freeze({ model: 'gpt-4o-mini', messages, stream: true });
     await drain(await client.chat.completions.create(params));
     expect(bed.standIn.requests.map((r) => 'stream_options' in r.body)).toEqual([false, true]);
     expect(params).toEqual({ model: 'gpt-4o-mini', messages, stream: true });
+    expect(Object.keys(client)).toEqual(clientKeys);
   });
 });
