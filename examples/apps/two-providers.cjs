@@ -81,7 +81,8 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ results })}\n`);
 }
 
-main().catch((error) => {
+// Exported so that a caller can run the app inside a span of its own (test/datadog/fixtures/in-app-span.cjs).
+module.exports = main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -15,7 +15,7 @@
  * before exit (its only flush): everything has arrived when the app has exited.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -339,36 +339,58 @@ describe.skipIf(missing !== undefined)('next to dd-trace (its OpenTelemetry brid
       ]);
     });
 
-    it("tokenpath says so once, naming both versions and the fix, and still reports to dd-trace", async () => {
-      const exit = await runIn(layout.app, withTracer(['--require', REGISTER]), ddEnv(TOKENPATH_ONLY));
+    /** The app's calls inside a dd-trace span of its own (fixtures/in-app-span.cjs), as a request handler's would be. */
+    const inAppSpan = (entry: string[]) => {
+      copyFileSync(join(REPO_ROOT, 'test/datadog/fixtures/in-app-span.cjs'), join(layout.app.dir, 'in-app-span.cjs'));
+      return ['--require', './tracer.cjs', ...entry, './in-app-span.cjs'];
+    };
+
+    /**
+     * tokenpath's spans in dd-trace's trace, as the trace intake decoded it: each the child of the app's span that was
+     * active around the call, and the parent of the HTTP request dd-trace's fetch plugin traced for it (tokenpath runs
+     * the call in the context of dd-trace's own API copy: core/context.ts).
+     */
+    async function expectInAppTrace(calls: AppCall[]): Promise<void> {
+      const spans = spansOf(await agent.traces());
+      const app = spans.filter((s) => s.name === 'app.request');
+      expect(app.map((s) => s.parent_id)).toEqual([0]);
+      const ours = expectTokenpathSpans(spans, calls, port());
+      expect(ours.map((s) => ({ trace_id: s.trace_id, parent_id: s.parent_id }))).toEqual(
+        calls.map(() => ({ trace_id: app[0]!.trace_id, parent_id: app[0]!.span_id })),
+      );
+      for (const span of ours) {
+        const http = spans.filter((s) => s.name === 'http.request' && s.parent_id === span.span_id);
+        expect(http.map((s) => ({ trace_id: s.trace_id, toStandIn: s.meta['http.url']?.startsWith(standIn.url) }))).toEqual([
+          { trace_id: span.trace_id, toStandIn: true },
+        ]);
+      }
+    }
+
+    it("tokenpath says so once, naming both versions and the fix, and still reports to dd-trace, in the app's trace", async () => {
+      const exit = await runIn(layout.app, inAppSpan(['--require', REGISTER]), ddEnv(TOKENPATH_ONLY));
       const dd = layout.app.apiCopies[1]!.version;
       expect(tokenpathLines(exit.stderr)).toEqual([
         `tokenpath: this process's OpenTelemetry providers were registered through @opentelemetry/api ${dd}, but tokenpath ` +
           `loads @opentelemetry/api ${rootApiVersion()} (${join(layout.app.dir, 'node_modules/@opentelemetry/api')}), and a ` +
-          'copy ignores providers registered by an older minor version: tokenpath reports to those providers directly, but ' +
-          'its spans start traces of their own instead of joining the active one. Fix: make the app load one copy of ' +
-          `@opentelemetry/api >= 1.10.0: "overrides": { "@opentelemetry/api": "${rootApiVersion()}" } in the app's ` +
-          'package.json (pnpm: "pnpm.overrides", yarn: "resolutions"), then reinstall; dd-trace, which declares <1.10.0, ' +
-          'runs on it (tokenpath\'s README, "Next to dd-trace").',
+          "copy ignores providers registered by an older minor version: tokenpath reports to those providers directly and " +
+          "joins the app's traces through that copy's context, but its own diagnostics after start-up reach no logger. " +
+          `Fix: make the app load one copy of @opentelemetry/api >= 1.10.0: "overrides": { "@opentelemetry/api": ` +
+          `"${rootApiVersion()}" } in the app's package.json (pnpm: "pnpm.overrides", yarn: "resolutions"), then ` +
+          'reinstall; dd-trace, which declares <1.10.0, runs on it (tokenpath\'s README, "Next to dd-trace").',
       ]);
-      // Reported anyway, through the providers read from the registry; its spans are roots of traces of their own.
-      const calls = appResults(exit.stdout) as AppCall[];
-      const ours = expectTokenpathSpans(spansOf(await agent.traces()), calls, port());
-      expect(ours.map((s) => s.parent_id)).toEqual([0, 0, 0, 0]);
-      const spans = spansOf(await agent.traces());
-      expect(ours.flatMap((span) => spans.filter((s) => s.parent_id === span.span_id))).toEqual([]);
+      // Reported anyway, through the providers, context manager and propagator read from the registry.
+      await expectInAppTrace(appResults(exit.stdout) as AppCall[]);
     });
 
-    it('the programmatic setup says so once too, and reports to the same providers', async () => {
+    it("the programmatic setup says so once too, and reports to the same providers, in the app's trace", async () => {
       // registerInstrumentations() hands over the app's own (1.10) globals: no-op providers, which tokenpath replaces.
-      const exit = await runIn(layout.app, withTracer(['--require', './programmatic.cjs']), ddEnv(TOKENPATH_ONLY));
+      const exit = await runIn(layout.app, inAppSpan(['--require', './programmatic.cjs']), ddEnv(TOKENPATH_ONLY));
       const lines = tokenpathLines(exit.stderr);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`registered through @opentelemetry/api ${layout.app.apiCopies[1]!.version}, but tokenpath loads`);
       expect(lines[0]).toContain('tokenpath reports to those providers directly');
       expect(lines[0]).toContain(`"overrides": { "@opentelemetry/api": "${rootApiVersion()}" }`);
-      const calls = appResults(exit.stdout) as AppCall[];
-      expect(expectTokenpathSpans(spansOf(await agent.traces()), calls, port()).map((s) => s.parent_id)).toEqual([0, 0, 0, 0]);
+      await expectInAppTrace(appResults(exit.stdout) as AppCall[]);
     });
   });
 

@@ -26,6 +26,7 @@ import { mistralModule } from './providers/mistralai-mistralai';
 import { diagnoseHost } from './startup/diagnose';
 import { subscribeAiSdk, type AiSdkSubscription } from './frameworks/ai-sdk';
 import { readableProvider } from './startup/api-copies';
+import { useRegistryContext } from './core/context';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 16384;
 
@@ -51,8 +52,11 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
     // A programmatic setup next to dd-trace or another API copy: say once what would fail silently,
-    // and report to the app's providers even when they sit where our API copy cannot read them.
-    if (diagnoseHost('programmatic')?.kind === 'registry-unreadable') {
+    // and report to the app's providers, and run in its context, even when they sit where our API copy
+    // cannot read them. (The register entry and a worker's start construct this too.)
+    const problem = diagnoseHost('programmatic');
+    if (problem?.kind === 'registry-unreadable') {
+      useRegistryContext(problem.registry);
       this.setTracerProvider(trace.getTracerProvider());
       this.setMeterProvider(metrics.getMeterProvider());
     }

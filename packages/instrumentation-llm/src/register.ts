@@ -50,10 +50,16 @@ function start(): void {
   registerEsmHook(instrumentation, pathToFileURL(__filename));
 
   if (apiCopies?.kind === 'registry-unreadable') {
-    // The app's providers were registered through an API copy ours cannot read: report to them directly.
-    const { trace: tracerProvider, metrics: meterProvider } = apiCopies.registry;
+    // The app's providers were registered through an API copy ours cannot read: report to them directly
+    // (the instrumentation's constructor also switched core to that copy's context), the workers' telemetry too.
+    const { registry } = apiCopies;
+    const { trace: tracerProvider, metrics: meterProvider } = registry;
     if (tracerProvider) instrumentation.setTracerProvider(tracerProvider);
     if (meterProvider) instrumentation.setMeterProvider(meterProvider);
+    receiveWorkerThreadTelemetry(undefined, {
+      tracerProvider: () => registry.trace ?? trace.getTracerProvider(),
+      meterProvider: () => registry.metrics ?? metrics.getMeterProvider(),
+    });
     return;
   }
 

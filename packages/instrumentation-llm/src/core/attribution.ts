@@ -5,7 +5,8 @@
  * services propagated. Every call's span carries its attribution; its metric points carry only
  * the keys allowlisted for metrics, each within a budget of distinct values (attribution-budget.ts).
  */
-import { type Attributes, type Context, context, createContextKey, propagation } from '@opentelemetry/api';
+import { type Attributes, type Context, createContextKey, propagation } from '@opentelemetry/api';
+import { activeContext, withContext } from './context';
 import { ValueBudget } from './attribution-budget';
 import { instrumentationDiag } from './safe';
 
@@ -27,7 +28,7 @@ const ATTRIBUTION_KEY = createContextKey('@tokenpath/instrumentation-llm attribu
 export function withAttribution<T>(attributes: Readonly<Record<string, string | number | boolean>>, fn: () => T): T {
   let scoped: Context;
   try {
-    const active = context.active();
+    const active = activeContext();
     const outer = active.getValue(ATTRIBUTION_KEY) as AttributionValues | undefined;
     const merged: Record<string, string> = { ...outer };
     for (const [key, value] of Object.entries(attributes ?? {})) {
@@ -40,7 +41,7 @@ export function withAttribution<T>(attributes: Readonly<Record<string, string | 
     instrumentationDiag.error('tokenpath: withAttribution could not set the attribution; fn runs without it', error);
     return fn();
   }
-  return context.with(scoped, fn);
+  return withContext(scoped, fn);
 }
 
 export const ATTRIBUTION_BAGGAGE_KEYS_ENV = 'OTEL_INSTRUMENTATION_GENAI_ATTRIBUTION_BAGGAGE_KEYS';

@@ -10,7 +10,6 @@ import {
   type Tracer,
   SpanKind,
   SpanStatusCode,
-  context as apiContext,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -35,6 +34,7 @@ import type { Attribution, CallAttribution } from './attribution';
 import type { StreamUsagePolicy } from './stream-usage-policy';
 import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
+import { activeContext } from './context';
 
 /** What an adapter knows before the call is made. */
 export interface OperationStart {
@@ -106,7 +106,7 @@ export class GenAiOperation {
   private firstChunkTime = -1;
   private ended = false;
 
-  constructor(settings: OperationSettings, start: OperationStart, parent: Context = apiContext.active()) {
+  constructor(settings: OperationSettings, start: OperationStart, parent: Context = activeContext()) {
     this.settings = settings;
     this.start = start;
     const p = settings.profile;

@@ -4,7 +4,7 @@
  * back without changing it, end the operation exactly once. Any failure of ours is logged and the
  * call goes on uninstrumented; the SDK's return value, errors and retries stay its own.
  */
-import { context } from '@opentelemetry/api';
+import { withContext } from './context';
 import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
 import { isApiPromise, observeApiPromise } from './api-promise';
 import { instrumentStream, type ChunkHandler } from './stream';
@@ -75,7 +75,7 @@ export function tracedCall(
 
   let result: unknown;
   try {
-    result = context.with(op.context, () => (invoke ? invoke(op, original, self, args) : original.apply(self, args)));
+    result = withContext(op.context, () => (invoke ? invoke(op, original, self, args) : original.apply(self, args)));
   } catch (error) {
     op.fail(error, errorTypeFor(adapter, error));
     throw error;

@@ -6,7 +6,8 @@
  * created it. A copy reads the registry only when it is at least as old (same major, minor not
  * newer) as that stamp: providers registered through API 1.9 (dd-trace 6 pins `<1.10.0`) are
  * invisible to the 1.10 copy tokenpath's SDK line needs, and `diag` is refused too, so nothing is
- * said. This module finds that case so that tokenpath can say it and report anyway.
+ * said. This module finds that case so that tokenpath can say it and report anyway (to the
+ * registry's providers, in its context: core/context.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -141,8 +142,11 @@ export function describeApiCopyProblem(problem: ApiCopyProblem, options: { ddTra
       `that tokenpath uses needs; tokenpath is not started. Fix: ${fix(API_FLOOR, options.ddTrace)}.`
     );
   }
+  // What still works: core/context.ts runs in that copy's context manager and propagator. What does not: the
+  // diag logger registered there (tokenpath's later diagnostics go to no logger).
   const outcome =
-    'tokenpath reports to those providers directly, but its spans start traces of their own instead of joining the active one';
+    "tokenpath reports to those providers directly and joins the app's traces through that copy's context, but its " +
+    'own diagnostics after start-up reach no logger';
   return (
     `tokenpath: this process's OpenTelemetry providers were registered through @opentelemetry/api ${problem.registered}, ` +
     `but tokenpath loads @opentelemetry/api ${own.version} (${own.path}), and a copy ignores providers registered by an ` +

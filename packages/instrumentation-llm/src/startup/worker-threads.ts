@@ -34,6 +34,7 @@ import {
   type SpanContext,
   type SpanKind,
   type SpanStatus,
+  type TracerProvider,
   ROOT_CONTEXT,
   TraceFlags,
   createNoopMeter,
@@ -44,6 +45,7 @@ import {
 import type { NodeSDK as NodeSdkClass } from '@opentelemetry/sdk-node';
 import type { LlmInstrumentation } from '../instrumentation';
 import { appProvidersRegistered } from './app-providers';
+import { apiCopyProblem } from './api-copies';
 import { installDiagLogger } from './diag-logger';
 import { sdkConfiguration } from './exporters';
 
@@ -125,6 +127,9 @@ export function startInWorkerThread(instrumentation: LlmInstrumentation): void {
     instrumentation.setMeterProvider(metrics.getMeterProvider());
     return;
   }
+  // Registered through an older API copy in this worker too (dd-trace's preload runs in every worker): the
+  // instrumentation's constructor already reports to those providers, in their context, as on the main thread.
+  if (apiCopyProblem()?.kind === 'registry-unreadable') return;
   const { port1, port2 } = new MessageChannel();
   // Never keeps the worker alive; the handshake hands the other end to the main thread.
   port1.unref();
@@ -249,20 +254,32 @@ export interface SpanIdReplay {
   clear(): void;
 }
 
+/** Where the main thread records what workers send (the API's globals unless given). */
+export interface WorkerTelemetryTarget {
+  tracerProvider(): TracerProvider;
+  meterProvider(): MeterProvider;
+}
+
+const GLOBAL_PROVIDERS: WorkerTelemetryTarget = {
+  tracerProvider: () => trace.getTracerProvider(),
+  meterProvider: () => metrics.getMeterProvider(),
+};
+
 /**
  * Receives the telemetry of the app's worker threads on the main thread, into the process's global
- * tracer and meter providers (tokenpath's SDK, or the app's own). `ids` (tokenpath's own SDK only)
+ * tracer and meter providers (tokenpath's SDK, or the app's own), or into `target`'s (the app's,
+ * registered through an API copy tokenpath's cannot read). `ids` (tokenpath's own SDK only)
  * lets re-created spans keep the worker's span ids; an app's own SDK assigns new span ids, within
  * the same trace and under the same parent. Returns `drain`, which records everything the workers
  * have posted so far (after one turn of the event loop, for handshakes still on their way): call it
  * before the final flush.
  */
-export function receiveWorkerThreadTelemetry(ids?: SpanIdReplay): () => Promise<void> {
+export function receiveWorkerThreadTelemetry(ids?: SpanIdReplay, target: WorkerTelemetryTarget = GLOBAL_PROVIDERS): () => Promise<void> {
   const ports = new Set<MessagePort>();
   process.on('workerMessage', (value: unknown) => {
     const port = (value as Record<string, unknown> | null)?.[HANDSHAKE_KEY];
     if (!(port instanceof MessagePort)) return;
-    const receiver = new WorkerReceiver(ids);
+    const receiver = new WorkerReceiver(ids, target);
     ports.add(port);
     port.on('message', (messages: Message[]) => receiver.receiveAll(messages));
     port.once('close', () => ports.delete(port));
@@ -287,7 +304,10 @@ export function receiveWorkerThreadTelemetry(ids?: SpanIdReplay): () => Promise<
 class WorkerReceiver {
   private readonly instruments = new Map<number, { record?(v: number, a?: Attributes): void; add?(v: number, a?: Attributes): void }>();
 
-  constructor(private readonly ids: SpanIdReplay | undefined) {}
+  constructor(
+    private readonly ids: SpanIdReplay | undefined,
+    private readonly target: WorkerTelemetryTarget,
+  ) {}
 
   receiveAll(messages: Message[]): void {
     for (const message of messages) this.receive(message);
@@ -312,7 +332,7 @@ class WorkerReceiver {
   private declare([, id, kind, scope, name, options]: InstrumentMessage): void {
     // The SDK returns the storage of an identical instrument already created here (tokenpath's own),
     // so a worker's records join the main thread's series.
-    const meter = metrics.getMeterProvider().getMeter(scope.name, scope.version, { schemaUrl: scope.schemaUrl });
+    const meter = this.target.meterProvider().getMeter(scope.name, scope.version, { schemaUrl: scope.schemaUrl });
     const create = {
       histogram: () => meter.createHistogram(name, options),
       counter: () => meter.createCounter(name, options),
@@ -323,7 +343,7 @@ class WorkerReceiver {
   }
 
   private span(s: SpanData): void {
-    const tracer = trace.getTracerProvider().getTracer(s.scope.name, s.scope.version, { schemaUrl: s.scope.schemaUrl });
+    const tracer = this.target.tracerProvider().getTracer(s.scope.name, s.scope.version, { schemaUrl: s.scope.schemaUrl });
     const parent = s.parent ? trace.setSpanContext(ROOT_CONTEXT, s.parent) : ROOT_CONTEXT;
     this.ids?.replay(s.traceId, s.spanId);
     let span;

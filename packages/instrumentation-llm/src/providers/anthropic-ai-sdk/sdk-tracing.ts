@@ -28,7 +28,8 @@
  * `{ traces: true }`) resolves to exactly what no option does. To keep the SDK's spans with such a
  * client, set `ANTHROPIC_OPEN_TELEMETRY=true`.
  */
-import { ProxyTracerProvider, propagation, trace, type Context } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type Context } from '@opentelemetry/api';
+import { injectTraceContext } from '../../core/context';
 import { instrumentationDiag } from '../../core/safe';
 
 /** The environment variables of the SDK's tracing; any of them set is the user's choice. */
@@ -113,7 +114,7 @@ export function withTraceHeaders(client: any, options: unknown, ctx: Context): u
   if (client?.openTelemetry?.propagation === false || signsRequests(client)) return options;
   try {
     const carrier: Record<string, string> = {};
-    propagation.inject(ctx, carrier);
+    injectTraceContext(ctx, carrier);
     if (Object.keys(carrier).length === 0) return options;
     const o = (options ?? {}) as Record<string, any>;
     const headers = o.headers;
