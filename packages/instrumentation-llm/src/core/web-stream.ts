@@ -12,6 +12,8 @@ import { instrumentationDiag } from './safe';
 export interface WebStreamObserver<Part> {
   /** Reads one part into `op.response` / `op.usage`; never changes the part. */
   onPart(op: GenAiOperation, part: Part): void;
+  /** Runs once, right before the operation ends (e.g. to record accumulated content). */
+  beforeEnd?(op: GenAiOperation): void;
 }
 
 const CONSUMERS = ['pipeThrough', 'pipeTo', 'getReader', 'tee', 'values', Symbol.asyncIterator] as const;
@@ -52,7 +54,22 @@ export function instrumentWebStream<Part>(stream: unknown, op: GenAiOperation, o
 function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observer: WebStreamObserver<Part>): ReadableStream<Part> {
   // The prototype's reader: the source's own `getReader` is now the observed stream's.
   const reader = PROTO.getReader.call(source) as ReadableStreamDefaultReader<Part>;
-  const fail = (error: unknown): void => op.fail(error);
+  const beforeEnd = (): void => {
+    if (op.isEnded || observer.beforeEnd === undefined) return;
+    try {
+      observer.beforeEnd(op);
+    } catch (error) {
+      instrumentationDiag.error('tokenpath: finishing a stream failed', error);
+    }
+  };
+  const end = (): void => {
+    beforeEnd();
+    op.end();
+  };
+  const fail = (error: unknown): void => {
+    beforeEnd();
+    op.fail(error);
+  };
   return new ReadableStream<Part>({
     async pull(controller) {
       let result: ReadableStreamReadResult<Part>;
@@ -64,7 +81,7 @@ function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observe
         return;
       }
       if (result.done) {
-        op.end();
+        end();
         controller.close();
         return;
       }
@@ -80,7 +97,7 @@ function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observe
       // The consumer stopped early: what was seen is what was used. A reason that is an error
       // (the framework aborting its pipeline) says why.
       if (reason instanceof Error) fail(reason);
-      else op.end();
+      else end();
       return reader.cancel(reason);
     },
   });

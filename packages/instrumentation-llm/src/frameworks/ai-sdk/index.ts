@@ -20,13 +20,14 @@ import { tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { GenAiOperation } from '../../core/operation';
 import { frameworkCalls } from '../../core/framework-call';
-import { instrumentWebStream } from '../../core/web-stream';
+import { instrumentWebStream, type WebStreamObserver } from '../../core/web-stream';
 import { objectOf } from '../../core/read';
 import { instrumentationDiag, safely } from '../../core/safe';
 import type { SettingsSource } from '../../core/traced-call';
 import { modelCallStart, readGenerateResult, readServer, readStreamPart } from './language-model-call';
 import { embedStart, readEmbedResult } from './embed';
 import { aiSdkTracesItself } from './own-tracing';
+import { accumulateStreamPart, captureGenerateOutput, captureModelCallInput, captureStreamOutput } from './messages';
 
 /** `AI_SDK_TELEMETRY_TRACING_CHANNEL` of the `ai` package (7.0.0 and later). */
 export const AI_SDK_TRACING_CHANNEL = 'ai:telemetry';
@@ -64,7 +65,11 @@ export function subscribeAiSdk(source: SettingsSource): AiSdkSubscription {
             : undefined;
       if (start === undefined) return undefined;
       start.spanUsage = !aiSdkTracesItself();
-      return new GenAiOperation(source.settings(), start);
+      const created = new GenAiOperation(source.settings(), start);
+      if (created.captureContent && message.type === 'languageModelCall') {
+        safely('capturing AI SDK input content', () => captureModelCallInput(created, event));
+      }
+      return created;
     });
     if (op !== undefined) operations.set(message, op);
     // Calls around model calls (a step, a tool) are no model call: what runs in them is metered on its own.
@@ -107,6 +112,15 @@ export function subscribeAiSdk(source: SettingsSource): AiSdkSubscription {
   };
 }
 
+const STREAM: WebStreamObserver<Record<string, any>> = { onPart: readStreamPart };
+const CAPTURING_STREAM: WebStreamObserver<Record<string, any>> = {
+  onPart(op, part) {
+    readStreamPart(op, part);
+    accumulateStreamPart(op, part);
+  },
+  beforeEnd: captureStreamOutput,
+};
+
 function finish(op: GenAiOperation, message: Message): void {
   // Without a result (the call's `recordInputs` / `recordOutputs` turned off: the AI SDK then
   // publishes none), the call ends with no usage, as a call whose provider stated none.
@@ -118,8 +132,10 @@ function finish(op: GenAiOperation, message: Message): void {
   }
   if (result.stream !== undefined) {
     readServer(op, result);
-    if (instrumentWebStream(result.stream, op, { onPart: readStreamPart })) return;
+    const observer = op.captureContent ? CAPTURING_STREAM : STREAM;
+    if (instrumentWebStream(result.stream, op, observer)) return;
   }
   readGenerateResult(op, result);
+  if (op.captureContent) captureGenerateOutput(op, result.content);
   op.end();
 }
