@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { context, trace } from '@opentelemetry/api';
 import { generateText, embed, stepCountIs, tool } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
@@ -55,6 +56,18 @@ it('counts the tokens of each model call once when the AI SDK traces itself', as
   // The token metrics are tokenpath's alone: once per call.
   await expectTokenTotals(bed.h, { input: servedInput, output: servedOutput });
   expect(pointCount(await bed.h.points(DURATION))).toBe(2);
+});
+
+it('puts both spans of a model call under the span active at the call', async () => {
+  const app = bed.h.tracerProvider.getTracer('app').startSpan('handle request');
+  await context.with(trace.setSpan(context.active(), app), () => generateText({ model: openai().chat('gpt-4o-mini'), prompt: 'hi' }));
+  app.end();
+  const spans = await bed.h.spans();
+  const parentOf = (scope: string, name: string) =>
+    spans.find((s) => s.instrumentationScope.name === scope && s.name === name)?.parentSpanContext?.spanId;
+  expect(parentOf('@tokenpath/instrumentation-llm', 'chat gpt-4o-mini')).toBe(app.spanContext().spanId);
+  expect(parentOf('ai-sdk-otel', 'invoke_agent gpt-4o-mini')).toBe(app.spanContext().spanId);
+  expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
 });
 
 it('leaves usage off the embeddings span too, and still meters it', async () => {
