@@ -102,6 +102,22 @@ describe('the provider SDKs under LangChain', () => {
     await expectTokenTotals(bed.h, { input: servedTotal(bed.standIn, 'prompt_tokens'), output: servedTotal(bed.standIn, 'completion_tokens') });
   });
 
+  it('meters ChatOpenAI on the Responses API and OpenAIEmbeddings, one operation per request', async () => {
+    const { openai } = lc();
+    const responses = new openai.ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'test-key', configuration: { baseURL: `${bed.standIn.url}/v1` }, maxRetries: 0, useResponsesApi: true });
+    await responses.invoke('tell me about tokens');
+    const embeddings = new openai.OpenAIEmbeddings({ model: 'text-embedding-3-small', apiKey: 'test-key', configuration: { baseURL: `${bed.standIn.url}/v1` }, maxRetries: 0, batchSize: 2 });
+    const vectors = await embeddings.embedDocuments(['one two', 'three', 'four five six']);
+    expect(vectors).toHaveLength(3);
+    const spans = await bed.h.spans();
+    expect(spans.map((s) => [s.name, s.attributes['openai.api.type'] ?? null])).toEqual([
+      ['chat gpt-4o-mini', 'responses'],
+      ['embeddings text-embedding-3-small', null],
+      ['embeddings text-embedding-3-small', null],
+    ]);
+    expect(spans.map((s) => s.attributes['gen_ai.usage.input_tokens'])).toEqual([served(0).input_tokens, served(1).prompt_tokens, served(2).prompt_tokens]);
+  });
+
   it('returns the same LangChain results with and without the instrumentation', async () => {
     const call = async () => {
       const invoked = await chatOpenAI().invoke('tell me about tokens');
