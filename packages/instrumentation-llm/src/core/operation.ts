@@ -91,6 +91,11 @@ export class GenAiOperation {
   errorType: string | undefined;
   /** Free slot for an adapter's per-call accumulation (e.g. streamed text when content capture is on). */
   scratch: unknown;
+  /**
+   * Set by an adapter's `invoke` that asked for more than the caller did: how the stream's chunks are
+   * handed to the caller (core/stream.ts `reshape`). Undefined for almost every call.
+   */
+  reshapeChunk: ((chunk: unknown) => unknown) | undefined = undefined;
 
   /** What every operation of the instrumentation shares (read by an adapter's `invoke`). */
   readonly settings: OperationSettings;

@@ -28,12 +28,6 @@ export interface CallAdapter<Params = any, Result = any, Chunk = any> {
   isAborted?(stream: any): boolean;
   /** Called before a streamed operation ends (e.g. to record accumulated content). */
   onStreamEnd?(op: GenAiOperation): void;
-  /**
-   * For a stream whose chunks must be reshaped before the caller sees them (what `invoke` asked for
-   * on the caller's behalf), the function that does it (see `StreamObserver.reshape`); called once
-   * per stream.
-   */
-  chunkReshape?(op: GenAiOperation): ((chunk: unknown) => unknown) | undefined;
   /** Where a result keeps its stream, or undefined when it is complete; default: the result itself. */
   streamOf?(result: Result): unknown;
   /** Reads what a streamed result's envelope says before its chunks (e.g. response metadata). */
@@ -117,7 +111,7 @@ function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, par
       isAborted: isAborted ? () => isAborted(stream) : () => false,
       beforeEnd: adapter.onStreamEnd,
       errorType: adapter.errorType,
-      reshape: adapter.chunkReshape?.(op),
+      reshape: op.reshapeChunk,
     };
     if (instrumentStream(stream, op, observer)) {
       adapter.onStreamStart?.(op, data, params);

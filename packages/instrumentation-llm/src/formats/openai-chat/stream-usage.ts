@@ -11,7 +11,7 @@
  * https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
 import { endpointOf, type Endpoint } from '../../core/endpoint';
-import { withRequestRetry } from '../../core/request-retry';
+import { withRequestRetry, type RequestRetry } from '../../core/request-retry';
 import type { GenAiOperation } from '../../core/operation';
 import type { StreamUsagePolicy } from '../../core/stream-usage-policy';
 import type { CallAdapter } from '../../core/traced-call';
@@ -22,50 +22,54 @@ const INCLUDE_USAGE = Object.freeze({ include_usage: true });
 /** What a host that does not know the option says when it refuses it. */
 const NAMES_THE_OPTION = /stream_options|include_usage/;
 
-/** Operations whose request tokenpath asked for usage: their chunks are put back as asked. */
-const askedFor = new WeakSet<GenAiOperation>();
-
-export const askStreamUsage: Required<Pick<CallAdapter, 'invoke' | 'chunkReshape'>> = {
+export const askStreamUsage: Required<Pick<CallAdapter, 'invoke'>> = {
   invoke(op, original, self, args) {
-    const asked = op && askingArgs(op, self, args);
-    if (asked === undefined) return original.apply(self, args);
-    const { policy, endpoint } = asked;
-    askedFor.add(op!);
-    return withRequestRetry(
-      self?._client,
-      {
-        shouldRetry: (error) => rejectsOption(error, policy.isKnown(endpoint)),
-        body: args[0],
-        onRetry: () => askedFor.delete(op!),
-        onRetried(succeeded) {
-          if (!succeeded) return;
-          policy.rejected(endpoint);
-          instrumentationDiag.info(`tokenpath: ${endpoint.address} rejects stream_options; its streams are no longer asked for usage`);
-        },
-      },
-      () => original.apply(self, asked.args),
+    const policy = op?.settings.streamUsage;
+    const asking = policy !== undefined && askingArgs(policy, self, args);
+    if (!asking) return original.apply(self, args);
+    op!.reshapeChunk = asCallerAsked;
+    return withRequestRetry(self?._client, new OptionRetry(op!, policy!, asking.endpoint, args[0]), () =>
+      original.apply(self, asking.args),
     );
   },
-
-  chunkReshape: (op) => (askedFor.has(op) ? asCallerAsked : undefined),
 };
 
+/** The second try of a call whose host refused the option: the caller's own params, chunks as they come. */
+class OptionRetry implements RequestRetry {
+  constructor(
+    private readonly op: GenAiOperation,
+    private readonly policy: StreamUsagePolicy,
+    private readonly endpoint: Endpoint,
+    readonly body: unknown,
+  ) {}
+
+  shouldRetry(error: unknown): boolean {
+    return rejectsOption(error, this.policy.isKnown(this.endpoint));
+  }
+
+  onRetry(): void {
+    this.op.reshapeChunk = undefined;
+  }
+
+  onRetried(succeeded: boolean): void {
+    if (!succeeded) return;
+    this.policy.rejected(this.endpoint);
+    instrumentationDiag.info(`tokenpath: ${this.endpoint.address} rejects stream_options; its streams are no longer asked for usage`);
+  }
+}
+
 /** The call's arguments asking for usage, or undefined when this call is not to be asked. */
-function askingArgs(
-  op: GenAiOperation,
-  self: any,
-  args: any[],
-): { args: any[]; policy: StreamUsagePolicy; endpoint: Endpoint } | undefined {
+function askingArgs(policy: StreamUsagePolicy, self: any, args: any[]): { args: any[]; endpoint: Endpoint } | undefined {
   try {
     const params = args[0];
-    const policy = op.settings.streamUsage;
-    if (policy === undefined || params === null || typeof params !== 'object') return undefined;
-    if (params.stream !== true || params.stream_options !== undefined) return undefined;
+    if (params === null || typeof params !== 'object' || params.stream !== true || params.stream_options !== undefined) {
+      return undefined;
+    }
     const endpoint = endpointOf(self?._client?.baseURL);
     if (!policy.asks(endpoint)) return undefined;
     const copy = args.slice();
     copy[0] = { ...params, stream_options: INCLUDE_USAGE };
-    return { args: copy, policy, endpoint };
+    return { args: copy, endpoint };
   } catch (error) {
     instrumentationDiag.error('tokenpath: asking a stream for its usage failed; the call goes as made', error);
     return undefined;
