@@ -5,18 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
-  DURATION,
-  TOKEN_USAGE,
-  expectFailedCall,
-  expectTokenTotals,
-  json,
-  onlySpan,
-  plainAndInstrumented,
-  pointCount,
-  thrown,
-  PRICED,
-} from '../../support/helpers';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+  expectAbortAtFirstItem,
+  expectEarlyBreakEndsOnce,
+  expectHttpErrorCall,
+  expectNoContent,
+  expectNothingWhileDisabled,
+  expectStreamFailsMidway,
+  expectTransparent,
+  seenOnOwnStandIn,
+  standInEndpoint,
+  withContentCapture,
+} from '../../support/behaviour';
+import { DURATION, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
+import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 
 const MODEL = 'command-a-03-2025';
@@ -26,7 +27,7 @@ const cohereClient = {
 };
 const bed = useTestbed(cohereClient);
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-const endpoint = (): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 /** What the stand-in billed for its i-th answer. */
 const billed = (i = 0): { input_tokens: number; output_tokens: number } => bed.standIn.served[i].usage!.billed_units;
 
@@ -142,46 +143,18 @@ describe('chatStream', () => {
   });
 
   it('ends the span once, without usage, when the consumer breaks out early', async () => {
-    const stream = await bed.client.chatStream({ model: MODEL, messages });
-    let seen = 0;
-    for await (const _ of stream) if (++seen === 2) break;
-    const span = await onlySpan(bed.h);
-    expect(span.status.code).toBe(SpanStatusCode.UNSET);
-    expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
-    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
-    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+    await expectEarlyBreakEndsOnce(bed.h, await bed.client.chatStream({ model: MODEL, messages }));
   });
 
   it('reports a stream aborted through its abortSignal as AbortError', async () => {
     const controller = new AbortController();
     const stream = await bed.client.chatStream({ model: 'stream-hang', messages }, { abortSignal: controller.signal });
-    const events: unknown[] = [];
-    await thrown(async () => {
-      for await (const event of stream) {
-        events.push(event);
-        controller.abort();
-      }
-      throw new Error('ended without an error');
-    }).catch(() => undefined);
-    expect(events).toHaveLength(1);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe('AbortError');
-    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+    await expectAbortAtFirstItem(bed.h, stream, () => controller.abort());
   });
 
   it('fails the span when the connection drops mid-stream, and the caller still gets the error', async () => {
-    const stream = await bed.client.chatStream({ model: 'stream-error', messages });
-    let seen = 0;
-    const error = await thrown(async () => {
-      for await (const _ of stream) seen++;
-    });
+    const { error } = await expectStreamFailsMidway(bed.h, await bed.client.chatStream({ model: 'stream-error', messages }));
     expect(error).toBeInstanceOf(Error);
-    expect(seen).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe(error.constructor.name);
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
   });
 });
 
@@ -209,8 +182,7 @@ describe('errors and switches', () => {
     for (const [model, type] of [['error-429', 'TooManyRequestsError'], ['error-500', 'InternalServerError']] as const) {
       const error = await thrown(() => bed.client.chat({ model, messages }));
       expect(error.constructor.name).toBe(type);
-      await expectFailedCall(bed.h, type, undefined);
-      expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+      await expectHttpErrorCall(bed.h, type);
       await bed.h.reset();
     }
   });
@@ -222,26 +194,19 @@ describe('errors and switches', () => {
   });
 
   it('records nothing while disabled, and the call still works', async () => {
-    bed.h.instrumentation.disable();
-    try {
+    await expectNothingWhileDisabled(bed.h, async () => {
       const r = await bed.client.chat({ model: MODEL, messages });
       expect(r.finishReason).toBe('COMPLETE');
-    } finally {
-      bed.h.instrumentation.enable();
-    }
-    expect(await bed.h.spans()).toEqual([]);
-    expect(await bed.h.points(DURATION)).toEqual([]);
+    });
   });
 
   it('records no content by default', async () => {
     await bed.client.chat({ model: MODEL, messages });
-    const span = await onlySpan(bed.h);
-    expect(Object.keys(span.attributes).filter((k) => /messages|instructions|tool\.definitions/.test(k))).toEqual([]);
+    expectNoContent([await onlySpan(bed.h)]);
   });
 
   it('records input and output messages, streamed tool calls included, when content capture is on', async () => {
-    bed.h.instrumentation.setConfig({ captureMessageContent: true });
-    try {
+    await withContentCapture(bed.h, async () => {
       const r = await bed.client.chat({ model: MODEL, messages });
       const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
       for await (const _ of await bed.client.chatStream({ model: MODEL, messages: [{ role: 'user', content: 'weather in Paris?' }], tools }));
@@ -253,18 +218,14 @@ describe('errors and switches', () => {
       const [call] = json(streamed.attributes['gen_ai.output.messages'])[0].parts;
       expect(call).toEqual({ type: 'tool_call', id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: { location: 'Paris' } });
       expect(json(streamed.attributes['gen_ai.tool.definitions'])).toEqual([{ type: 'function', name: 'get_weather' }]);
-    } finally {
-      bed.h.instrumentation.setConfig({});
-    }
+    });
   });
 });
 
 describe('transparency', () => {
-  async function runScript(): Promise<unknown[]> {
-    const standIn = await startStandIn();
-    const client = cohereClient.client(bed.sdk, standIn);
-    const seen: unknown[] = [];
-    try {
+  const runScript = (): Promise<unknown[]> =>
+    seenOnOwnStandIn(async (standIn, seen) => {
+      const client = cohereClient.client(bed.sdk, standIn);
       seen.push(await client.chat({ model: MODEL, messages }));
       for await (const event of await client.chatStream({ model: MODEL, messages })) seen.push(event);
       const raw = await client.chat({ model: MODEL, messages }).withRawResponse();
@@ -274,16 +235,9 @@ describe('transparency', () => {
         const error = await client.chat({ model, messages }).catch((e: any) => e);
         seen.push([error.constructor.name, error.statusCode, error.body]);
       }
-    } finally {
-      await standIn.close();
-    }
-    return JSON.parse(JSON.stringify(seen));
-  }
+    });
 
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    const { plain, output } = await plainAndInstrumented(bed.h, runScript);
-    expect(output).toEqual(plain);
-    expect(output.length).toBeGreaterThan(15);
-    expect(await bed.h.spans()).toHaveLength(7);
+    await expectTransparent(bed.h, runScript, { moreThan: 15, spans: 7 });
   });
 });

@@ -10,18 +10,19 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
-  DURATION,
-  TOKEN_USAGE,
-  expectFailedCall,
-  expectTokenTotals,
-  json,
-  onlySpan,
-  plainAndInstrumented,
-  pointCount,
-  thrown,
-  PRICED,
-} from '../../support/helpers';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+  expectAbortAtFirstItem,
+  expectEarlyBreakEndsOnce,
+  expectHttpErrorCall,
+  expectNoContent,
+  expectNothingWhileDisabled,
+  expectStreamFailsMidway,
+  expectTransparent,
+  seenOnOwnStandIn,
+  standInEndpoint,
+  withContentCapture,
+} from '../../support/behaviour';
+import { DURATION, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
+import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 // @ts-expect-error -- plain ESM script (no declaration file)
 import { installSdkVersions, sdkDir } from '../../../../../test/support/sdk-versions.mjs';
@@ -42,7 +43,7 @@ beforeAll(async () => {
 }, 5 * 60_000);
 
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-const endpoint = (): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 const served = (i = 0): Record<string, number> => bed.standIn.served[i].usage!;
 
 describe('chat.complete', () => {
@@ -137,41 +138,18 @@ describe('chat.stream', () => {
   });
 
   it('ends the span once, without usage, when the consumer breaks out early', async () => {
-    const stream = await client.chat.stream({ model: MODEL, messages });
-    let seen = 0;
-    for await (const _ of stream) if (++seen === 2) break;
-    const span = await onlySpan(bed.h);
-    expect(span.status.code).toBe(SpanStatusCode.UNSET);
-    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
-    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+    await expectEarlyBreakEndsOnce(bed.h, await client.chat.stream({ model: MODEL, messages }));
   });
 
   it('reports a stream aborted through its signal as AbortError', async () => {
     const controller = new AbortController();
     const stream = await client.chat.stream({ model: 'stream-hang', messages }, { fetchOptions: { signal: controller.signal } });
-    const events: unknown[] = [];
-    const error = await thrown(async () => {
-      for await (const event of stream) {
-        events.push(event);
-        controller.abort();
-      }
-    });
+    const error: any = await expectAbortAtFirstItem(bed.h, stream, () => controller.abort());
     expect(error.name).toBe('AbortError');
-    expect(events).toHaveLength(1);
-    await expectFailedCall(bed.h, 'AbortError', ['error']);
   });
 
   it('fails the span when the stream breaks off with an error event, and the caller still gets the error', async () => {
-    const stream = await client.chat.stream({ model: 'stream-error', messages });
-    let seen = 0;
-    const error = await thrown(async () => {
-      for await (const _ of stream) seen++;
-    });
-    expect(seen).toBeGreaterThan(0);
-    const [span] = await bed.h.spans();
-    expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.attributes['error.type']).toBe(error.constructor.name);
-    expect(span.attributes['gen_ai.response.finish_reasons']).toEqual(['error']);
+    await expectStreamFailsMidway(bed.h, await client.chat.stream({ model: 'stream-error', messages }));
   });
 });
 
@@ -212,42 +190,32 @@ describe('the helpers and the other APIs', () => {
 
   it('reports HTTP errors with the SDK error class and no token points', async () => {
     const error = await thrown(() => client.chat.complete({ model: 'error-429', messages }));
-    await expectFailedCall(bed.h, error.constructor.name, undefined);
+    await expectHttpErrorCall(bed.h, error.constructor.name);
     expect(error.statusCode).toBe(429);
-    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
   });
 
   it('records nothing while disabled, and records content only when capture is on', async () => {
-    bed.h.instrumentation.disable();
-    try {
+    await expectNothingWhileDisabled(bed.h, async () => {
       await client.chat.complete({ model: MODEL, messages });
-    } finally {
-      bed.h.instrumentation.enable();
-    }
-    expect(await bed.h.spans()).toEqual([]);
+    });
     await client.chat.complete({ model: MODEL, messages });
-    expect(Object.keys((await onlySpan(bed.h)).attributes).filter((k) => /messages/.test(k))).toEqual([]);
+    expectNoContent([await onlySpan(bed.h)]);
     await bed.h.reset();
-    bed.h.instrumentation.setConfig({ captureMessageContent: true });
-    try {
+    await withContentCapture(bed.h, async () => {
       const r = await client.chat.complete({ model: MODEL, messages });
       const span = await onlySpan(bed.h);
       expect(json(span.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: messages[0].content }] }]);
       expect(json(span.attributes['gen_ai.output.messages'])).toEqual([
         { role: 'assistant', parts: [{ type: 'text', content: r.choices[0].message.content }], finish_reason: 'stop' },
       ]);
-    } finally {
-      bed.h.instrumentation.setConfig({});
-    }
+    });
   });
 });
 
 describe('transparency', () => {
-  async function runScript(): Promise<unknown[]> {
-    const standIn = await startStandIn();
-    const c = clientOn(standIn);
-    const seen: unknown[] = [];
-    try {
+  const runScript = (): Promise<unknown[]> =>
+    seenOnOwnStandIn(async (standIn, seen) => {
+      const c = clientOn(standIn);
       seen.push(await c.chat.complete({ model: MODEL, messages }));
       for await (const event of await c.chat.stream({ model: MODEL, messages })) seen.push(event);
       seen.push(await c.fim.complete({ model: 'codestral-latest', prompt: 'def f():' }));
@@ -256,16 +224,9 @@ describe('transparency', () => {
         const error = await c.chat.complete({ model, messages }).catch((e: any) => e);
         seen.push([error.constructor.name, error.statusCode, error.message]);
       }
-    } finally {
-      await standIn.close();
-    }
-    return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' ? 0 : v)));
-  }
+    }, 'created');
 
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    const { plain, output } = await plainAndInstrumented(bed.h, runScript);
-    expect(output).toEqual(plain);
-    expect(output.length).toBeGreaterThan(10);
-    expect(await bed.h.spans()).toHaveLength(6);
+    await expectTransparent(bed.h, runScript, { moreThan: 10, spans: 6 });
   });
 });

@@ -5,17 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
-  DURATION,
-  TOKEN_USAGE,
-  expectFailedCall,
-  expectTokenTotals,
-  json,
-  onlySpan,
-  plainAndInstrumented,
-  pointCount,
-  thrown,
-} from '../../support/helpers';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+  expectAbortAtFirstItem,
+  expectEarlyBreakEndsOnce,
+  expectHttpErrorCall,
+  expectNoContent,
+  expectNothingWhileDisabled,
+  expectStreamFailsMidway,
+  expectTransparent,
+  seenOnOwnStandIn,
+  standInEndpoint,
+  withContentCapture,
+} from '../../support/behaviour';
+import { DURATION, TOKEN_USAGE, expectTokenTotals, json, onlySpan, pointCount, thrown } from '../../support/helpers';
+import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 
 const MODEL = 'llama3.2';
@@ -27,7 +29,7 @@ const bed = useTestbed(ollamaClient);
 let n = 0;
 /** A fresh prompt per call, so that Ollama's KV cache (a repeated prompt) only applies where a test asks for it. */
 const messages = (): { role: string; content: string }[] => [{ role: 'user', content: `tell me about tokens please ${++n}` }];
-const endpoint = (): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 const served = (i = 0): Record<string, number> => bed.standIn.served[i].usage!;
 
 describe('chat', () => {
@@ -153,48 +155,26 @@ describe('chat with stream: true', () => {
   });
 
   it('ends the span once, without usage, when the consumer breaks out early', async () => {
-    const stream = await bed.client.chat({ model: MODEL, messages: messages(), stream: true });
-    let seen = 0;
-    for await (const _ of stream) if (++seen === 2) break;
-    const span = await onlySpan(bed.h);
-    expect(span.status.code).toBe(SpanStatusCode.UNSET);
-    expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
-    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
-    expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+    await expectEarlyBreakEndsOnce(bed.h, await bed.client.chat({ model: MODEL, messages: messages(), stream: true }));
   });
 
   it('reports a stream aborted with its abort() as AbortError, and the caller still gets the abort', async () => {
     const stream = await bed.client.chat({ model: 'stream-hang', messages: messages(), stream: true });
-    const parts: unknown[] = [];
-    const error = await thrown(async () => {
-      for await (const part of stream) {
-        parts.push(part);
-        stream.abort();
-      }
-    });
+    const error: any = await expectAbortAtFirstItem(bed.h, stream, () => stream.abort());
     expect(error.name).toBe('AbortError');
-    expect(parts).toHaveLength(1);
-    await expectFailedCall(bed.h, 'AbortError', ['error']);
   });
 
   it('reports a stream aborted by the client-wide abort() the same way', async () => {
     const stream = await bed.client.chat({ model: 'stream-hang', messages: messages(), stream: true });
-    const error = await thrown(async () => {
-      for await (const _ of stream) bed.client.abort();
-    });
+    const error: any = await expectAbortAtFirstItem(bed.h, stream, () => bed.client.abort());
     expect(error.name).toBe('AbortError');
-    await expectFailedCall(bed.h, 'AbortError', ['error']);
   });
 
   it('fails the span when an error line arrives mid-stream, and the caller still gets the SDK error', async () => {
     const stream = await bed.client.chat({ model: 'stream-error', messages: messages(), stream: true });
-    let seen = 0;
-    const error = await thrown(async () => {
-      for await (const _ of stream) seen++;
-    });
+    const { error, seen } = await expectStreamFailsMidway(bed.h, stream, 'Error');
     expect(error.message).toContain('stand-in stream-error');
     expect(seen).toBe(2);
-    await expectFailedCall(bed.h, 'Error', ['error']);
   });
 });
 
@@ -263,35 +243,26 @@ describe('errors and switches', () => {
       const error = await thrown(() => bed.client.chat({ model, messages: messages() }));
       expect(error).toBeInstanceOf(bed.sdk.ResponseError ?? Error);
       expect(error.status_code).toBe(Number(status));
-      await expectFailedCall(bed.h, status, undefined);
-      expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+      await expectHttpErrorCall(bed.h, status);
       await bed.h.reset();
     }
   });
 
   it('records nothing while disabled, and the call still works', async () => {
-    bed.h.instrumentation.disable();
-    try {
+    await expectNothingWhileDisabled(bed.h, async () => {
       const r = await bed.client.chat({ model: MODEL, messages: messages() });
       expect(r.message.content).toContain('stand-in');
-    } finally {
-      bed.h.instrumentation.enable();
-    }
-    expect(await bed.h.spans()).toEqual([]);
-    expect(await bed.h.points(DURATION)).toEqual([]);
+    });
   });
 
   it('records no content by default', async () => {
     await bed.client.chat({ model: MODEL, messages: messages() });
     await bed.client.generate({ model: MODEL, prompt: 'hello', system: 'be brief' });
-    for (const span of await bed.h.spans()) {
-      expect(Object.keys(span.attributes).filter((k) => /messages|instructions|tool\.definitions/.test(k))).toEqual([]);
-    }
+    expectNoContent(await bed.h.spans());
   });
 
   it('records messages, tool calls and the system prompt when content capture is on', async () => {
-    bed.h.instrumentation.setConfig({ captureMessageContent: true });
-    try {
+    await withContentCapture(bed.h, async () => {
       const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
       const weather = [{ role: 'user', content: `weather in Paris ${++n}?` }];
       await bed.client.chat({ model: MODEL, messages: weather, tools });
@@ -308,20 +279,17 @@ describe('errors and switches', () => {
       expect(json(generated.attributes['gen_ai.output.messages'])).toEqual([
         { role: 'assistant', parts: [{ type: 'text', content: g.response }], finish_reason: 'stop' },
       ]);
-    } finally {
-      bed.h.instrumentation.setConfig({});
-    }
+    });
   });
 });
 
 describe('transparency', () => {
   // Each run talks to a stand-in of its own, so that its KV-cache state starts equal.
-  async function runScript(): Promise<unknown[]> {
-    const standIn = await startStandIn();
-    const client = ollamaClient.client(bed.sdk, standIn);
-    const seen: unknown[] = [];
-    const msgs = [{ role: 'user', content: 'same answer both times' }];
-    try {
+  // `created_at` and the durations are the stand-in's clock.
+  const runScript = (): Promise<unknown[]> =>
+    seenOnOwnStandIn(async (standIn, seen) => {
+      const client = ollamaClient.client(bed.sdk, standIn);
+      const msgs = [{ role: 'user', content: 'same answer both times' }];
       seen.push(await client.chat({ model: MODEL, messages: msgs }));
       seen.push(await client.chat({ model: MODEL, messages: msgs }));
       for await (const part of await client.chat({ model: MODEL, messages: msgs, stream: true })) seen.push(part);
@@ -338,17 +306,9 @@ describe('transparency', () => {
       } catch (e: any) {
         seen.push([e.constructor.name, e.message]);
       }
-    } finally {
-      await standIn.close();
-    }
-    // `created_at` and the durations are the stand-in's clock.
-    return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created_at' ? 0 : v)));
-  }
+    }, 'created_at');
 
   it('gives the app exactly the same results with and without the instrumentation', async () => {
-    const { plain, output } = await plainAndInstrumented(bed.h, runScript);
-    expect(output).toEqual(plain);
-    expect(output.length).toBeGreaterThan(20);
-    expect(await bed.h.spans()).toHaveLength(10);
+    await expectTransparent(bed.h, runScript, { moreThan: 20, spans: 10 });
   });
 });

@@ -6,19 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import {
-  DURATION,
-  TOKEN_USAGE,
-  expectFailedCall,
-  expectFailedSpan,
-  expectTokenTotals,
-  json,
-  onlySpan,
-  plainAndInstrumented,
-  pointCount,
-  thrown,
-  PRICED,
-} from '../../support/helpers';
-import { startStandIn, type StandIn } from '../../support/stand-in';
+  expectAbortAtFirstItem,
+  expectEarlyBreakEndsOnce,
+  expectHttpErrorCall,
+  expectNoContent,
+  expectNothingWhileDisabled,
+  expectStreamFailsMidway,
+  expectTransparent,
+  seenOnOwnStandIn,
+  standInEndpoint,
+  withContentCapture,
+} from '../../support/behaviour';
+import { DURATION, TOKEN_USAGE, expectFailedCall, expectTokenTotals, json, onlySpan, pointCount, PRICED } from '../../support/helpers';
+import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 
 export interface OpenAiFormatSdkSpec {
@@ -42,7 +42,7 @@ const messages = [{ role: 'user', content: 'tell me about tokens please' }];
 
 export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
   const bed = useTestbed({ module: spec.module, client: spec.client });
-  const endpoint = (): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+  const endpoint = (): Attributes => standInEndpoint(bed.standIn);
   const served = (i = 0): { input: number; output: number } => spec.servedUsage(bed.standIn.served[i].usage!);
 
   describe('chat.completions.create', () => {
@@ -146,37 +146,19 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
     });
 
     it('ends the span once when the consumer breaks out early', async () => {
-      const stream = await bed.client.chat.completions.create({ model: spec.chatModel, messages, stream: true });
-      let n = 0;
-      for await (const _ of stream) if (++n === 2) break;
-      const span = await onlySpan(bed.h);
-      expect(span.status.code).toBe(SpanStatusCode.UNSET);
-      expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
-      expect(pointCount(await bed.h.points(DURATION))).toBe(1);
-      expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+      await expectEarlyBreakEndsOnce(bed.h, await bed.client.chat.completions.create({ model: spec.chatModel, messages, stream: true }));
     });
 
     it('reports an aborted stream as cancelled with the chunks seen so far', async () => {
       const stream = await bed.client.chat.completions.create({ model: 'stream-hang', messages, stream: true });
-      const chunks: unknown[] = [];
-      for await (const chunk of stream) {
-        chunks.push(chunk);
-        stream.controller.abort();
-      }
-      expect(chunks).toHaveLength(1);
-      await expectFailedSpan(bed.h, 'AbortError', ['error']);
-      expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+      // The Stainless stream ends quietly on abort: the app's loop just stops.
+      expect(await expectAbortAtFirstItem(bed.h, stream, () => stream.controller.abort())).toBeUndefined();
     });
 
     it('fails the span when the stream errors mid-way, and the caller still gets the SDK error', async () => {
       const stream = await bed.client.chat.completions.create({ model: 'stream-error', messages, stream: true });
-      let seen = 0;
-      const error = await thrown(async () => {
-        for await (const _ of stream) seen++;
-      });
+      const { error } = await expectStreamFailsMidway(bed.h, stream, 'APIError');
       expect(error).toBeInstanceOf(bed.sdk.APIError);
-      expect(seen).toBeGreaterThan(0);
-      await expectFailedCall(bed.h, 'APIError', ['error']);
     });
 
     it('does not prevent usage of tee', async () => {
@@ -208,8 +190,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
 
     it('reports an HTTP 429 with error.type and no token points, and the caller gets RateLimitError', async () => {
       await expect(bed.client.chat.completions.create({ model: 'error-429', messages })).rejects.toBeInstanceOf(bed.sdk.RateLimitError);
-      await expectFailedCall(bed.h, 'RateLimitError', undefined);
-      expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
+      await expectHttpErrorCall(bed.h, 'RateLimitError');
     });
 
     it('reports an HTTP 503 as InternalServerError, with the SDK retries inside one span', async () => {
@@ -251,29 +232,21 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
 
   describe('switches', () => {
     it('records nothing while disabled, and the call still works', async () => {
-      bed.h.instrumentation.disable();
-      try {
+      await expectNothingWhileDisabled(bed.h, async () => {
         const r = await bed.client.chat.completions.create({ model: spec.chatModel, messages });
         expect(r.choices[0].message.content).toContain('stand-in');
-      } finally {
-        bed.h.instrumentation.enable();
-      }
-      expect(await bed.h.spans()).toEqual([]);
-      expect(await bed.h.points(DURATION)).toEqual([]);
+      });
     });
 
     it('records no content by default', async () => {
       const stream = await bed.client.chat.completions.create({ model: spec.chatModel, messages, stream: true });
       for await (const _ of stream);
       await bed.client.chat.completions.create({ model: spec.chatModel, messages });
-      for (const span of await bed.h.spans()) {
-        expect(Object.keys(span.attributes).filter((k) => /messages|instructions|tool\.definitions/.test(k))).toEqual([]);
-      }
+      expectNoContent(await bed.h.spans());
     });
 
     it('records input and output messages when content capture is on', async () => {
-      bed.h.instrumentation.setConfig({ captureMessageContent: true });
-      try {
+      await withContentCapture(bed.h, async () => {
         const r = await bed.client.chat.completions.create({ model: spec.chatModel, messages });
         const stream = await bed.client.chat.completions.create({ model: spec.chatModel, messages, stream: true });
         for await (const _ of stream);
@@ -283,19 +256,16 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
           expect(json(span.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: messages[0].content }] }]);
           expect(json(span.attributes['gen_ai.output.messages'])).toEqual(expectedOutput);
         }
-      } finally {
-        bed.h.instrumentation.setConfig({});
-      }
+      });
     });
   });
 
   describe('transparency', () => {
     // Each run talks to a stand-in of its own, so that ids start equal.
-    async function runScript(): Promise<unknown[]> {
-      const standIn = await startStandIn();
-      const client = spec.client(bed.sdk, standIn);
-      const seen: unknown[] = [];
-      try {
+    // `created` is the stand-in's clock.
+    const runScript = (): Promise<unknown[]> =>
+      seenOnOwnStandIn(async (standIn, seen) => {
+        const client = spec.client(bed.sdk, standIn);
         seen.push(await client.chat.completions.create({ model: spec.chatModel, messages }));
         for await (const chunk of await client.chat.completions.create({ model: spec.chatModel, messages, stream: true })) seen.push(chunk);
         const [a, b] = (await client.chat.completions.create({ model: spec.chatModel, messages, stream: true })).tee();
@@ -314,18 +284,10 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
         } catch (e: any) {
           seen.push([e.constructor.name, e.message]);
         }
-      } finally {
-        await standIn.close();
-      }
-      // `created` is the stand-in's clock.
-      return JSON.parse(JSON.stringify(seen, (k, v) => (k === 'created' ? 0 : v)));
-    }
+      }, 'created');
 
     it('gives the app exactly the same results with and without the instrumentation', async () => {
-      const { plain, output } = await plainAndInstrumented(bed.h, runScript);
-      expect(output).toEqual(plain);
-      expect(output.length).toBeGreaterThan(20);
-      expect(await bed.h.spans()).toHaveLength(9);
+      await expectTransparent(bed.h, runScript, { moreThan: 20, spans: 9 });
     });
   });
 }
