@@ -30,9 +30,20 @@ const SHADOW = Symbol.for('tokenpath.instrumentation-llm.request-retry');
 /** The retry for the request the call running now makes; set only during that synchronous call. */
 let pending: RequestRetry | undefined;
 
-/** Calls `call()` with the client's next request retryable; `call`'s result is returned as is. */
-export function withRequestRetry<T>(client: any, retry: RequestRetry, call: () => T): T {
-  if (!shadowed(client)) return call();
+/**
+ * Whether the client's requests can be tried again (its `makeRequest` is shadowed now, or already):
+ * false for a client that is not Stainless-shaped, frozen, or whose `makeRequest` another tool
+ * replaced on the instance. Ask nothing of such a client that it might refuse.
+ */
+export function canRetryRequests(client: any): boolean {
+  return shadowed(client);
+}
+
+/**
+ * Calls `call()` with the client's next request retryable (after `canRetryRequests(client)` said
+ * so); `call`'s result is returned as is.
+ */
+export function withRequestRetry<T>(retry: RequestRetry, call: () => T): T {
   const outer = pending;
   pending = retry;
   try {

@@ -178,6 +178,18 @@ describe('switches and what is never touched', () => {
     expect(asked()).toEqual([INCLUDE, undefined, INCLUDE]);
   });
 
+  it('a client whose makeRequest another tool replaced on the instance is not asked (no way to try again without it)', async () => {
+    const client = openaiHost();
+    const own = function makeRequest(this: any, ...a: unknown[]) {
+      return Object.getPrototypeOf(this).makeRequest.apply(this, a);
+    };
+    client.makeRequest = own;
+    const chunks = await streamOnce(client);
+    expect(asked()).toEqual([undefined]);
+    expect(client.makeRequest).toBe(own);
+    expect(chunks.length).toBeGreaterThan(2);
+  });
+
   it("a caller's own stream_options are sent as set, and its chunks carry what it asked for", async () => {
     const client = openaiHost();
     const chunks = await streamOnce(client, { stream_options: { include_usage: true } });

@@ -11,7 +11,7 @@
  * https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
 import { endpointOf, type Endpoint } from '../../core/endpoint';
-import { withRequestRetry, type RequestRetry } from '../../core/request-retry';
+import { canRetryRequests, withRequestRetry, type RequestRetry } from '../../core/request-retry';
 import type { GenAiOperation } from '../../core/operation';
 import type { StreamUsagePolicy } from '../../core/stream-usage-policy';
 import type { CallAdapter } from '../../core/traced-call';
@@ -28,9 +28,7 @@ export const askStreamUsage: Required<Pick<CallAdapter, 'invoke'>> = {
     const asking = policy !== undefined && askingArgs(policy, self, args);
     if (!asking) return original.apply(self, args);
     op!.reshapeChunk = asCallerAsked;
-    return withRequestRetry(self?._client, new OptionRetry(op!, policy!, asking.endpoint, args[0]), () =>
-      original.apply(self, asking.args),
-    );
+    return withRequestRetry(new OptionRetry(op!, policy!, asking.endpoint, args[0]), () => original.apply(self, asking.args));
   },
 };
 
@@ -65,8 +63,10 @@ function askingArgs(policy: StreamUsagePolicy, self: any, args: any[]): { args: 
     if (params === null || typeof params !== 'object' || params.stream !== true || params.stream_options !== undefined) {
       return undefined;
     }
-    const endpoint = endpointOf(self?._client?.baseURL);
-    if (!policy.asks(endpoint)) return undefined;
+    const client = self?._client;
+    const endpoint = endpointOf(client?.baseURL);
+    // Never asked without the way back: a host that refuses the option must get the call as made.
+    if (!policy.asks(endpoint) || !canRetryRequests(client)) return undefined;
     const copy = args.slice();
     copy[0] = { ...params, stream_options: INCLUDE_USAGE };
     return { args: copy, endpoint };
