@@ -14,6 +14,33 @@ import { startStandIn, type StandIn } from './stand-in';
 /** The endpoint attributes of a call to the stand-in. */
 export const standInEndpoint = (standIn: StandIn): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': standIn.port });
 
+/**
+ * The sampling parameters the provider tests send, each under its SDK's own name (temperature 0.2, top_p 0.9, at most
+ * 50 tokens, seed 7, stop at END, frequency penalty 0.1, presence penalty 0.3), as the conventions' request attributes.
+ */
+export const SAMPLING_ATTRIBUTES: Attributes = {
+  'gen_ai.request.temperature': 0.2,
+  'gen_ai.request.top_p': 0.9,
+  'gen_ai.request.max_tokens': 50,
+  'gen_ai.request.seed': 7,
+  'gen_ai.request.stop_sequences': ['END'],
+  'gen_ai.request.frequency_penalty': 0.1,
+  'gen_ai.request.presence_penalty': 0.3,
+};
+
+/**
+ * The one span of a consumed stream has exactly `attributes` and a time to first chunk above 0, and the call has one
+ * duration point. Returns the span.
+ */
+export async function expectConsumedStreamSpan(h: Harness, attributes: Attributes): Promise<ReadableSpan> {
+  const span = await onlySpan(h);
+  const ttfc = span.attributes['gen_ai.response.time_to_first_chunk'];
+  expect(ttfc).toBeGreaterThan(0);
+  expect(span.attributes).toEqual({ ...attributes, 'gen_ai.response.time_to_first_chunk': ttfc });
+  expect(pointCount(await h.points(DURATION))).toBe(1);
+  return span;
+}
+
 /** Reads two items of `stream` and breaks out: the span ends once, without usage, with one duration point and no token points. */
 export async function expectEarlyBreakEndsOnce(h: Harness, stream: AsyncIterable<unknown>): Promise<void> {
   let seen = 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { expectFailedCall, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
+import { SAMPLING_ATTRIBUTES, standInEndpoint } from '../../support/behaviour';
 import { useTestbed } from '../../support/testbed';
 import { generateContent } from '../../../src/providers/google-genai/generate-content';
 import { GEMINI_API_KEY, VERTEX_ACCESS_TOKEN, VERTEX_PROJECT, geminiClient, telemetryText, vertexClient } from './support';
@@ -35,16 +36,9 @@ describe('models.generateContent on the Gemini API', () => {
       'gen_ai.operation.name': 'generate_content',
       'gen_ai.provider.name': 'gcp.gemini',
       'gen_ai.request.model': 'gemini-2.5-flash',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
-      'gen_ai.request.temperature': 0.2,
-      'gen_ai.request.top_p': 0.9,
+      ...standInEndpoint(bed.standIn),
+      ...SAMPLING_ATTRIBUTES,
       'gen_ai.request.top_k': 40,
-      'gen_ai.request.max_tokens': 50,
-      'gen_ai.request.seed': 7,
-      'gen_ai.request.stop_sequences': ['END'],
-      'gen_ai.request.frequency_penalty': 0.1,
-      'gen_ai.request.presence_penalty': 0.3,
       'gen_ai.request.choice.count': 2,
       'gen_ai.response.id': r.responseId,
       'gen_ai.response.model': 'gemini-2.5-flash-2024-07-18',

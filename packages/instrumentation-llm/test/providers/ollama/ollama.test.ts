@@ -4,18 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import {
-  expectAbortAtFirstItem,
-  expectEarlyBreakEndsOnce,
-  expectHttpErrorCall,
-  expectNoContent,
-  expectNothingWhileDisabled,
-  expectStreamFailsMidway,
-  expectTransparent,
-  seenOnOwnStandIn,
-  standInEndpoint,
-  withContentCapture,
-} from '../../support/behaviour';
+import { expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, standInEndpoint, withContentCapture } from '../../support/behaviour';
 import { DURATION, TOKEN_USAGE, expectTokenTotals, json, onlySpan, pointCount, thrown } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -49,14 +38,8 @@ describe('chat', () => {
       'gen_ai.provider.name': 'ollama',
       'gen_ai.request.model': MODEL,
       ...endpoint(),
-      'gen_ai.request.temperature': 0.2,
-      'gen_ai.request.top_p': 0.9,
+      ...SAMPLING_ATTRIBUTES,
       'gen_ai.request.top_k': 40,
-      'gen_ai.request.max_tokens': 50,
-      'gen_ai.request.seed': 7,
-      'gen_ai.request.stop_sequences': ['END'],
-      'gen_ai.request.frequency_penalty': 0.1,
-      'gen_ai.request.presence_penalty': 0.3,
       'gen_ai.output.type': 'json',
       'gen_ai.response.model': MODEL,
       'gen_ai.response.finish_reasons': ['stop'],
@@ -135,10 +118,7 @@ describe('chat with stream: true', () => {
     }
     expect(text).toContain('stand-in');
     expect(last.done).toBe(true);
-    const span = await onlySpan(bed.h);
-    const ttfc = span.attributes['gen_ai.response.time_to_first_chunk'];
-    expect(ttfc).toBeGreaterThan(0);
-    expect(span.attributes).toEqual({
+    await expectConsumedStreamSpan(bed.h, {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'ollama',
       'gen_ai.request.model': MODEL,
@@ -148,10 +128,8 @@ describe('chat with stream: true', () => {
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': last.prompt_eval_count,
       'gen_ai.usage.output_tokens': last.eval_count,
-      'gen_ai.response.time_to_first_chunk': ttfc,
       'tokenpath.usage.source': 'provider',
     });
-    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
 
   it('ends the span once, without usage, when the consumer breaks out early', async () => {
