@@ -51,6 +51,10 @@ export function instrumentWebStream<Part>(stream: unknown, op: GenAiOperation, o
   return true;
 }
 
+/**
+ * A stream that pulls the source's parts one by one. (Piping the source through a TransformStream
+ * instead costs about 2.5 times as much per part in Node 24: the pipe's own machinery.)
+ */
 function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observer: WebStreamObserver<Part>): ReadableStream<Part> {
   // The prototype's reader: the source's own `getReader` is now the observed stream's.
   const reader = PROTO.getReader.call(source) as ReadableStreamDefaultReader<Part>;
@@ -70,28 +74,33 @@ function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observe
     beforeEnd();
     op.fail(error);
   };
+  const { onPart } = observer;
+  // The controller is the same for every pull: the read handlers are made once, not per part.
+  let controller!: ReadableStreamDefaultController<Part>;
+  const onRead = (result: ReadableStreamReadResult<Part>): void => {
+    if (result.done) {
+      end();
+      controller.close();
+      return;
+    }
+    op.chunk();
+    try {
+      onPart(op, result.value);
+    } catch (error) {
+      instrumentationDiag.error('tokenpath: reading a stream part failed; the part is passed on unchanged', error);
+    }
+    controller.enqueue(result.value);
+  };
+  const onReadError = (error: unknown): void => {
+    fail(error);
+    controller.error(error);
+  };
   return new ReadableStream<Part>({
-    async pull(controller) {
-      let result: ReadableStreamReadResult<Part>;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        fail(error);
-        controller.error(error);
-        return;
-      }
-      if (result.done) {
-        end();
-        controller.close();
-        return;
-      }
-      op.chunk();
-      try {
-        observer.onPart(op, result.value);
-      } catch (error) {
-        instrumentationDiag.error('tokenpath: reading a stream part failed; the part is passed on unchanged', error);
-      }
-      controller.enqueue(result.value);
+    start(c) {
+      controller = c;
+    },
+    pull() {
+      return reader.read().then(onRead, onReadError);
     },
     cancel(reason) {
       // The consumer stopped early: what was seen is what was used. A reason that is an error
