@@ -13,6 +13,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { z } from 'zod';
 import { DURATION, TOKEN_USAGE, expectTokenTotals, onlySpan, plainAndInstrumented, pointCount, servedTotal, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
+import { withAttribution } from '@tokenpath/instrumentation-llm';
 
 const bed = useTestbed();
 const openai = () => createOpenAI({ apiKey: 'test-key', baseURL: `${bed.standIn.url}/v1` });
@@ -161,6 +162,24 @@ describe('generateText', () => {
     await thrown(() => pending);
     const span = await onlySpan(bed.h);
     expect(span.attributes['error.type']).toBe('AbortError');
+  });
+
+  it('carries the attribution of the code that called it, for generate and stream, and hands one usage record per call', async () => {
+    const records: any[] = [];
+    bed.h.instrumentation.setConfig({ onUsage: (r) => records.push(r) });
+    try {
+      await withAttribution({ 'tenant.id': 'acme' }, async () => {
+        await generateText({ model: openai().chat('gpt-4o-mini'), prompt: 'hi' });
+        await streamText({ model: anthropic()('claude-sonnet-4-5'), prompt: 'hi' }).consumeStream();
+      });
+    } finally {
+      bed.h.instrumentation.setConfig({});
+    }
+    expect((await bed.h.spans()).map((s) => s.attributes['tenant.id'])).toEqual(['acme', 'acme']);
+    expect(records.map((r) => [r.provider, r.stream, r.tokens.input, r.tokens.output, r.attribution])).toEqual([
+      ['openai', false, served(0).prompt_tokens, served(0).completion_tokens, { 'tenant.id': 'acme' }],
+      ['anthropic', true, served(1).input_tokens, served(1).output_tokens, { 'tenant.id': 'acme' }],
+    ]);
   });
 
   it('is a child of the active span', async () => {
