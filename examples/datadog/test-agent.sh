@@ -1,5 +1,12 @@
-# Sourced by the Datadog examples' run.sh scripts (not run by itself): Datadog's APM test agent (`ddapm-test-agent`,
-# PyPI) as a local stand-in for the Datadog Agent, for their offline --check mode.
+# Sourced by the Datadog examples' run.sh scripts (not run by itself): what they share, their arguments and app.env,
+# and Datadog's APM test agent (`ddapm-test-agent`, PyPI) as a local stand-in for the Datadog Agent, for their
+# offline --check mode.
+#   example_args "$@"          sets `check` (true with --check) and `node` (NODE, else the repository's node)
+#   example_env DIR            exports the settings of DIR/app.env
+#   check_agent_start          starts the test agent on TRACE_PORT, OTLP_HTTP_PORT, OTLP_GRPC_PORT (default 8126,
+#                              4318, 4317); sets `trace_port` and `http_port`
+#   check_read EXPECT          prints what the test agent received as JSON (read-test-agent.mjs); 1 when EXPECT did
+#                              not arrive within CHECK_TIMEOUT seconds (default 30)
 #   test_agent_start TRACE_PORT OTLP_HTTP_PORT OTLP_GRPC_PORT   starts it on 127.0.0.1, waits for /info
 #   test_agent_stop                                             stops it (also on exit, through the EXIT trap)
 # The binary: TOKENPATH_DDAPM_TEST_AGENT, else the pinned version that test/datadog/prepare.sh installs (cached
@@ -7,6 +14,33 @@
 # Needs `root` (the repository) to be set by the sourcing script.
 
 test_agent_pid=""
+
+example_args() {
+  check=false
+  case "${1:-}" in
+    --check) check=true ;;
+    "") ;;
+    *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+  esac
+  node="${NODE:-$root/node_modules/.bin/node}"
+  [ -x "$node" ] || node=node
+}
+
+example_env() {
+  set -a
+  . "$1/app.env"
+  set +a
+}
+
+check_agent_start() {
+  trace_port="${TRACE_PORT:-8126}" http_port="${OTLP_HTTP_PORT:-4318}"
+  test_agent_start "$trace_port" "$http_port" "${OTLP_GRPC_PORT:-4317}"
+}
+
+check_read() {
+  "$node" "$root/examples/datadog/read-test-agent.mjs" --trace-url "http://127.0.0.1:$trace_port" \
+    --otlp-url "http://127.0.0.1:$http_port" --expect "$1" --timeout "${CHECK_TIMEOUT:-30}"
+}
 
 test_agent_start() {
   local trace_port="$1" http_port="$2" grpc_port="$3" bin="${TOKENPATH_DDAPM_TEST_AGENT:-}"

@@ -16,23 +16,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-check=false
-case "${1:-}" in
-  --check) check=true ;;
-  "") ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
-node="${NODE:-$root/node_modules/.bin/node}"
-[ -x "$node" ] || node=node
+. "$root/examples/datadog/test-agent.sh"
+example_args "$@"
 
-set -a
-. "$here/app.env"
-set +a
+example_env "$here"
 
 if $check; then
-  . "$root/examples/datadog/test-agent.sh"
-  trace_port="${TRACE_PORT:-8126}" http_port="${OTLP_HTTP_PORT:-4318}" grpc_port="${OTLP_GRPC_PORT:-4317}"
-  test_agent_start "$trace_port" "$http_port" "$grpc_port"
+  check_agent_start
   export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$http_port"
 fi
 
@@ -40,5 +30,4 @@ echo "agent-otlp: app -> $OTEL_EXPORTER_OTLP_ENDPOINT ($OTEL_EXPORTER_OTLP_PROTO
 (cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
 $check || exit 0
 
-"$node" "$root/examples/datadog/read-test-agent.mjs" --trace-url "http://127.0.0.1:$trace_port" \
-  --otlp-url "http://127.0.0.1:$http_port" --expect otlp-traces,otlp-metrics --timeout "${CHECK_TIMEOUT:-30}"
+check_read otlp-traces,otlp-metrics

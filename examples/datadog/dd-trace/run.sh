@@ -19,14 +19,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-check=false
-case "${1:-}" in
-  --check) check=true ;;
-  "") ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
-node="${NODE:-$root/node_modules/.bin/node}"
-[ -x "$node" ] || node=node
+. "$root/examples/datadog/test-agent.sh"
+example_args "$@"
 
 app_dir="${APP_DIR:-}"
 tmp=""
@@ -39,14 +33,10 @@ trap cleanup EXIT
 echo "dd-trace: installing the example app into $app_dir" >&2
 PATH="$(dirname "$node"):$PATH" "$node" "$here/install-app.mjs" "$app_dir" >&2
 
-set -a
-. "$here/app.env"
-set +a
+example_env "$here"
 
 if $check; then
-  . "$root/examples/datadog/test-agent.sh"
-  trace_port="${TRACE_PORT:-8126}" http_port="${OTLP_HTTP_PORT:-4318}" grpc_port="${OTLP_GRPC_PORT:-4317}"
-  test_agent_start "$trace_port" "$http_port" "$grpc_port"
+  check_agent_start
   trap 'test_agent_stop; cleanup' EXIT
   export DD_TRACE_AGENT_URL="http://127.0.0.1:$trace_port"
   export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$http_port"
@@ -58,5 +48,4 @@ echo "dd-trace: traces -> ${DD_TRACE_AGENT_URL:-the Agent on localhost:8126}, me
 (cd "$app_dir" && "$node" "$root/examples/with-provider.mjs" --require ./tracer.cjs --require @tokenpath/instrumentation-llm/register ./two-providers.cjs >&2)
 $check || exit 0
 
-"$node" "$root/examples/datadog/read-test-agent.mjs" --trace-url "http://127.0.0.1:$trace_port" \
-  --otlp-url "http://127.0.0.1:$http_port" --expect traces,otlp-metrics --timeout "${CHECK_TIMEOUT:-30}"
+check_read traces,otlp-metrics

@@ -17,14 +17,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-check=false
-case "${1:-}" in
-  --check) check=true ;;
-  "") ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
-node="${NODE:-$root/node_modules/.bin/node}"
-[ -x "$node" ] || node=node
+. "$root/examples/datadog/test-agent.sh"
+example_args "$@"
 
 if $check; then
   export DD_API_KEY=llmobs-direct-check-placeholder
@@ -33,14 +27,10 @@ elif [ -z "${DD_API_KEY:-}" ]; then
   exit 2
 fi
 
-set -a
-. "$here/app.env"
-set +a
+example_env "$here"
 
 if $check; then
-  . "$root/examples/datadog/test-agent.sh"
-  trace_port="${TRACE_PORT:-8126}" http_port="${OTLP_HTTP_PORT:-4318}" grpc_port="${OTLP_GRPC_PORT:-4317}"
-  test_agent_start "$trace_port" "$http_port" "$grpc_port"
+  check_agent_start
   export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$http_port/v1/traces"
 fi
 
@@ -49,5 +39,4 @@ echo "llmobs-direct: spans -> $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ($OTEL_EXPORTE
 (cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
 $check || exit 0
 
-"$node" "$root/examples/datadog/read-test-agent.mjs" --trace-url "http://127.0.0.1:$trace_port" \
-  --otlp-url "http://127.0.0.1:$http_port" --expect otlp-traces --timeout "${CHECK_TIMEOUT:-30}"
+check_read otlp-traces
