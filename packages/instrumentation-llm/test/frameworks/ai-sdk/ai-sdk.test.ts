@@ -166,7 +166,7 @@ describe('generateText', () => {
 
   it('carries the attribution of the code that called it, for generate and stream, and hands one usage record per call', async () => {
     const records: any[] = [];
-    bed.h.instrumentation.setConfig({ onUsage: (r) => records.push(r) });
+    bed.h.instrumentation.setConfig({ onUsage: (r) => void records.push(r) });
     try {
       await withAttribution({ 'tenant.id': 'acme' }, async () => {
         await generateText({ model: openai().chat('gpt-4o-mini'), prompt: 'hi' });
