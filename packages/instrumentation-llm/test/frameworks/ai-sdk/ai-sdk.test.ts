@@ -242,6 +242,16 @@ describe('streamText', () => {
     expect(duration.attributes['error.type']).toBe('overloaded_error');
   });
 
+  it('records a stream whose request fails as a failed call', async () => {
+    const result = streamText({ model: openai().chat('error-503'), prompt: 'hi', maxRetries: 0, onError: () => {} });
+    await result.consumeStream();
+    const span = await onlySpan(bed.h);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('APICallError');
+    expect(span.attributes['gen_ai.request.stream']).toBe(true);
+    expect(span.attributes['tokenpath.usage.source']).toBe('none');
+  });
+
   it('records a stream the caller aborts as AbortError', async () => {
     const controller = new AbortController();
     const result = streamText({ model: openai().chat('stream-hang'), prompt: 'hi', abortSignal: controller.signal, onError: () => {} });
