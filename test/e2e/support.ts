@@ -290,6 +290,36 @@ export function expectCallSpans(
   return spans;
 }
 
+/** What one app run is expected to have exported (see `expectExportedCalls`). */
+export interface ExportedCalls {
+  /** The span names, in call order. */
+  names: readonly string[];
+  /** The tokens of each call, in call order. */
+  calls: readonly CallTokens[];
+  serviceName: string;
+  /** Attributes every span carries. */
+  attributes: Record<string, unknown>;
+  /** A credential the app used, which must be in no exported span or metric. */
+  secret: string;
+  /** Token points of each type, when not one per call that has that count (see `expectTokenMetrics`). */
+  pointsPerType?: { input: number; output: number };
+}
+
+/**
+ * What an app's run exported, checked whole once it has arrived: one call per span name, no receiver errors, one
+ * CLIENT span per call (`expectCallSpans`), the calls' token and duration metrics (`expectTokenMetrics`), and the
+ * secret in none of it. Returns the spans in call order.
+ */
+export async function expectExportedCalls(receiver: OtlpReceiver, expected: ExportedCalls): Promise<ReceivedSpan[]> {
+  expect(expected.calls).toHaveLength(expected.names.length);
+  await telemetryArrived(receiver, expected.names.length);
+  expect(receiver.errors).toEqual([]);
+  const spans = expectCallSpans(receiver, expected.names, expected.calls, expected.serviceName, expected.attributes);
+  expectTokenMetrics(receiver, expected.calls, expected.pointsPerType);
+  expectNotExported(receiver, expected.secret);
+  return spans;
+}
+
 /** A secret (an API key, an access key id) is in no exported span or metric. */
 export function expectNotExported(receiver: OtlpReceiver, secret: string): void {
   expect(JSON.stringify(receiver.spans)).not.toContain(secret);
