@@ -65,6 +65,30 @@ describe('the provider SDKs under LangChain', () => {
     expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
 
+  it('meters a ChatOpenAI stream whose usage LangChain was told not to ask for, and hands LangChain the same chunks', async () => {
+    const model = () =>
+      new (lc().openai.ChatOpenAI)({ model: 'gpt-4o-mini', apiKey: 'test-key', configuration: { baseURL: `${bed.standIn.url}/v1` }, maxRetries: 0, streamUsage: false });
+    const call = async () => {
+      const chunks: any[] = [];
+      for await (const chunk of await model().stream('tell me about streams')) chunks.push({ content: chunk.content, usage: chunk.usage_metadata ?? null });
+      return chunks;
+    };
+    // The stand-in is no host tokenpath asks by default (README, Usage on every OpenAI-style stream).
+    bed.h.instrumentation.setConfig({ streamUsageHosts: [`127.0.0.1:${bed.standIn.port}`] });
+    let plain: any[], output: any[];
+    try {
+      ({ plain, output } = await plainAndInstrumented(bed.h, call, { resetBetween: true }));
+    } finally {
+      bed.h.instrumentation.setConfig({});
+    }
+    expect(output).toEqual(plain);
+    expect(output.every((c: any) => c.usage === null)).toBe(true);
+    expect(bed.standIn.requests.slice(-2).map((r) => r.body.stream_options)).toEqual([undefined, { include_usage: true }]);
+    const span = await onlySpan(bed.h);
+    const last = bed.standIn.served.at(-1)!.usage!;
+    expect(span.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': last.prompt_tokens, 'gen_ai.usage.output_tokens': last.completion_tokens });
+  });
+
   it('meters ChatAnthropic.invoke and .stream with the counts Anthropic stated', async () => {
     await chatAnthropic().invoke('tell me about tokens');
     let last: any;
