@@ -12,6 +12,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { SpanStatusCode, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Harness, HistogramPoint } from '../../packages/instrumentation-llm/test/support/harness';
+import type { StandIn } from '../../packages/instrumentation-llm/test/support/stand-in';
 import { onlySpan } from '../../packages/instrumentation-llm/test/support/helpers';
 
 export interface WireCase {
@@ -96,6 +97,12 @@ export class ReplayTally {
 
 export const folderOf = (c: WireCase): string => c.id.split('/')[0];
 
+/** Every folder has cases, and the cases are streamed and not. */
+export function expectStreamedAndNot(tally: ReplayTally, folders: readonly string[], cases: readonly WireCase[]): void {
+  tally.expectEveryFolder(folders);
+  expect(new Set(cases.map((c) => c.streaming))).toEqual(new Set([true, false]));
+}
+
 /** A tally of `cases` for the enclosing suite, printed once the suite is done. */
 export function useReplayTally(sdk: string, cases: readonly WireCase[]): ReplayTally {
   const tally = new ReplayTally(cases);
@@ -147,6 +154,25 @@ export async function settle(call: () => Promise<unknown>): Promise<any> {
     thrown = error;
   }
   await tick();
+  return thrown;
+}
+
+/**
+ * Enqueues a chat case on the stand-in and makes its call as an app does: `sdk.complete()` for a plain case, `sdk.stream()`
+ * read to its end for a streamed one, which must yield at least one item. Returns what the call threw (`settle`).
+ */
+export async function replayChatCase(
+  standIn: StandIn,
+  c: WireCase,
+  sdk: { complete(): Promise<unknown>; stream(): Promise<AsyncIterable<unknown>> },
+): Promise<any> {
+  standIn.enqueue(c);
+  let items = 0;
+  const thrown = await settle(async () => {
+    if (!c.streaming) return void (await sdk.complete());
+    for await (const _ of await sdk.stream()) items++;
+  });
+  if (c.streaming) expect(items).toBeGreaterThan(0);
   return thrown;
 }
 
