@@ -1,23 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectProfiles } from '@tokenpath/semconv';
 import { GenAiOperation, type OperationSettings } from '../../src/core/operation';
-import { createInstruments } from '../../src/core/metrics';
 import { createHarness } from '../support/harness';
+import { operationSettings } from '../support/operation';
 
 // Operations built directly on the harness' real SDK providers, under the dup selection (both profiles at once).
 const h = createHarness();
 afterAll(() => h.shutdown());
 
-function settings(): OperationSettings {
-  const selection = selectProfiles('duplicate');
-  return {
-    profile: selection.span,
-    tracer: h.tracerProvider.getTracer('test'),
-    instruments: createInstruments((h.instrumentation as any)._meter, selection.metrics),
-    captureContent: false,
-    maxContentLength: 100,
-  };
-}
+const settings = (): OperationSettings => operationSettings(h, selectProfiles('duplicate'));
 
 describe('recording under two profiles at once', () => {
   it('records a metric both profiles name only once per call (an operation neither profile meters on its own)', async () => {

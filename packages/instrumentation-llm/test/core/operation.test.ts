@@ -1,30 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { PROFILE_INCUBATING_1_45 } from '@tokenpath/semconv';
-import { GenAiOperation, type OperationSettings } from '../../src/core/operation';
-import { createInstruments } from '../../src/core/metrics';
+import { GenAiOperation } from '../../src/core/operation';
 import { createHarness } from '../support/harness';
+import { operationSettings } from '../support/operation';
 
 // Operations are built directly on real SDK providers (the harness'), without any SDK client.
 const h = createHarness();
 afterAll(() => h.shutdown());
 
-function settings(): OperationSettings {
-  const meterProvider = (h.instrumentation as any)._meter; // the harness' meter for this scope
-  return {
-    profile: PROFILE_INCUBATING_1_45,
-    tracer: h.tracerProvider.getTracer('test'),
-    instruments: createInstruments(meterProvider, PROFILE_INCUBATING_1_45),
-    captureContent: false,
-    maxContentLength: 100,
-  };
-}
 const start = { operation: 'chat', provider: 'openai', request: { model: 'm', choiceCount: 2 } };
 
 describe('GenAiOperation', () => {
   it('ends exactly once, whatever is called after', async () => {
     await h.reset();
-    const op = new GenAiOperation(settings(), start);
+    const op = new GenAiOperation(operationSettings(h), start);
     op.usage.inputTokens = 5;
     op.end();
     op.end();
@@ -39,7 +28,7 @@ describe('GenAiOperation', () => {
 
   it('reports error for every expected finish reason that never came after inference started', async () => {
     await h.reset();
-    const op = new GenAiOperation(settings(), start);
+    const op = new GenAiOperation(operationSettings(h), start);
     op.chunk();
     op.response.finishReasons = [];
     op.response.finishReasons[1] = 'stop';
@@ -52,14 +41,14 @@ describe('GenAiOperation', () => {
 
   it('names a DOMException by its name, as fetch rejects aborted requests with one', async () => {
     await h.reset();
-    new GenAiOperation(settings(), start).fail(new DOMException('This operation was aborted', 'AbortError'));
+    new GenAiOperation(operationSettings(h), start).fail(new DOMException('This operation was aborted', 'AbortError'));
     const [span] = await h.spans();
     expect(span.attributes['error.type']).toBe('AbortError');
   });
 
   it('leaves finish reasons unset when inference never started', async () => {
     await h.reset();
-    new GenAiOperation(settings(), start).fail({ code: 'ECONNREFUSED' });
+    new GenAiOperation(operationSettings(h), start).fail({ code: 'ECONNREFUSED' });
     const [span] = await h.spans();
     expect(span.attributes['gen_ai.response.finish_reasons']).toBeUndefined();
     expect(span.attributes['error.type']).toBe('ECONNREFUSED');
@@ -67,7 +56,7 @@ describe('GenAiOperation', () => {
 
   it('keeps usage off the span but in the metrics when another span of the call carries it (spanUsage: false)', async () => {
     await h.reset();
-    const op = new GenAiOperation(settings(), { ...start, spanUsage: false });
+    const op = new GenAiOperation(operationSettings(h), { ...start, spanUsage: false });
     op.usage.inputTokens = 5;
     op.usage.outputTokens = 7;
     op.response.finishReasons = ['stop'];

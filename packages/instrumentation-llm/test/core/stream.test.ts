@@ -1,27 +1,14 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { PROFILE_INCUBATING_1_45 } from '@tokenpath/semconv';
-import { GenAiOperation, type OperationSettings } from '../../src/core/operation';
-import { createInstruments } from '../../src/core/metrics';
 import { instrumentStream, type StreamObserver } from '../../src/core/stream';
 import { createHarness } from '../support/harness';
+import { chatOperation } from '../support/operation';
 
 // The in-place stream shapes other than the Stainless one (covered through the real openai SDK):
 // async generator objects (@google/genai) and plain async iterables (AWS SDK event streams).
 const h = createHarness();
 afterAll(() => h.shutdown());
 beforeEach(() => h.reset());
-
-function newOperation(): GenAiOperation {
-  const settings: OperationSettings = {
-    profile: PROFILE_INCUBATING_1_45,
-    tracer: h.tracerProvider.getTracer('test'),
-    instruments: createInstruments((h.instrumentation as any)._meter, PROFILE_INCUBATING_1_45),
-    captureContent: false,
-    maxContentLength: 100,
-  };
-  return new GenAiOperation(settings, { operation: 'chat', provider: 'test', request: { model: 'm' } });
-}
 
 const counting: StreamObserver<{ n: number }> = {
   onChunk: (op, chunk) => {
@@ -43,7 +30,7 @@ function iterableOf(count: number) {
 
 describe('instrumentStream', () => {
   it('keeps an async generator object itself and ends the operation when it completes', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const gen = numbers(3);
     expect(instrumentStream(gen, op, counting)).toBe(true);
     const seen = [];
@@ -55,7 +42,7 @@ describe('instrumentStream', () => {
   });
 
   it('ends a generator once when the consumer breaks out early', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const gen = numbers(5);
     instrumentStream(gen, op, counting);
     for await (const c of gen) if (c.n === 2) break;
@@ -66,7 +53,7 @@ describe('instrumentStream', () => {
   });
 
   it('fails the operation and rethrows the same error when a generator throws', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const gen = numbers(5, 3);
     instrumentStream(gen, op, counting);
     const error = await (async () => {
@@ -84,7 +71,7 @@ describe('instrumentStream', () => {
   });
 
   it('keeps a down-levelled generator (own next/return/throw, as tslib emits) itself and ends once on break', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const source = numbers(5);
     // The shape of tslib's __asyncGenerator: a plain object whose methods are own properties.
     const gen = {
@@ -104,7 +91,7 @@ describe('instrumentStream', () => {
   });
 
   it('keeps a plain async iterable itself and observes its iteration', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const iterable = iterableOf(4);
     expect(instrumentStream(iterable, op, counting)).toBe(true);
     let last = 0;
@@ -115,7 +102,7 @@ describe('instrumentStream', () => {
   });
 
   it('leaves values that are not streams alone', () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const complete = { choices: [] };
     expect(instrumentStream(complete, op, counting)).toBe(false);
     expect(instrumentStream(null, op, counting)).toBe(false);

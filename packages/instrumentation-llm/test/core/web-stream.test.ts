@@ -1,27 +1,14 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { PROFILE_INCUBATING_1_45 } from '@tokenpath/semconv';
-import { GenAiOperation, type OperationSettings } from '../../src/core/operation';
-import { createInstruments } from '../../src/core/metrics';
 import { instrumentWebStream, type WebStreamObserver } from '../../src/core/web-stream';
 import { createHarness } from '../support/harness';
+import { chatOperation } from '../support/operation';
 
 // A WHATWG ReadableStream instrumented in place (the AI SDK's provider streams, covered end to end in
 // test/frameworks/ai-sdk): every way of consuming it reads through the observer, and the operation ends once.
 const h = createHarness();
 afterAll(() => h.shutdown());
 beforeEach(() => h.reset());
-
-function newOperation(): GenAiOperation {
-  const settings: OperationSettings = {
-    profile: PROFILE_INCUBATING_1_45,
-    tracer: h.tracerProvider.getTracer('test'),
-    instruments: createInstruments((h.instrumentation as any)._meter, PROFILE_INCUBATING_1_45),
-    captureContent: false,
-    maxContentLength: 100,
-  };
-  return new GenAiOperation(settings, { operation: 'chat', provider: 'test', request: { model: 'm' } });
-}
 
 const counting: WebStreamObserver<{ n: number }> = {
   onPart: (op, part) => {
@@ -49,7 +36,7 @@ const read = async (stream: ReadableStream<{ n: number }>): Promise<number[]> =>
 
 describe('instrumentWebStream', () => {
   it('keeps the stream object and ends the operation when a pipeThrough consumer reads it to the end', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const stream = numbers(3);
     expect(instrumentWebStream(stream, op, counting)).toBe(true);
     const doubled = stream.pipeThrough(new TransformStream({ transform: (p, c) => c.enqueue({ n: p.n * 2 }) }));
@@ -60,7 +47,7 @@ describe('instrumentWebStream', () => {
   });
 
   it('ends the operation once, with what was seen, when the consumer cancels', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const stream = numbers(5);
     instrumentWebStream(stream, op, counting);
     const reader = stream.getReader();
@@ -73,7 +60,7 @@ describe('instrumentWebStream', () => {
   });
 
   it('fails the operation with the source error, which the consumer still receives', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const stream = numbers(5, 3);
     instrumentWebStream(stream, op, counting);
     await expect(read(stream)).rejects.toThrow('broken source');
@@ -83,7 +70,7 @@ describe('instrumentWebStream', () => {
   });
 
   it('works through tee, and leaves a locked or foreign stream alone', async () => {
-    const op = newOperation();
+    const op = chatOperation(h);
     const stream = numbers(2);
     instrumentWebStream(stream, op, counting);
     const [a, b] = stream.tee();
@@ -92,7 +79,7 @@ describe('instrumentWebStream', () => {
 
     const locked = numbers(1);
     locked.getReader();
-    expect(instrumentWebStream(locked, newOperation(), counting)).toBe(false);
-    expect(instrumentWebStream({ [Symbol.asyncIterator]: () => ({}) }, newOperation(), counting)).toBe(false);
+    expect(instrumentWebStream(locked, chatOperation(h), counting)).toBe(false);
+    expect(instrumentWebStream({ [Symbol.asyncIterator]: () => ({}) }, chatOperation(h), counting)).toBe(false);
   });
 });
