@@ -29,6 +29,30 @@ async function ids() {
   return { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
 }
 
+/** The record of a chat call to the stand-in: what every such record states, and `facts` (tokens, usage source, ...). */
+async function chatRecord(requestModel: string, stream: boolean, facts: Partial<UsageRecord>): Promise<Record<string, unknown>> {
+  return {
+    provider: 'openai',
+    operation: 'chat',
+    requestModel,
+    serverAddress: '127.0.0.1',
+    serverPort: bed.standIn.port,
+    stream,
+    durationSeconds: expect.any(Number),
+    endTimeUnixMs: expect.any(Number),
+    ...facts,
+    ...(await ids()),
+  };
+}
+
+/** Every token count an OpenAI chat usage states, as a record's tokens. */
+const openaiTokens = (u: any): UsageRecord['tokens'] => ({
+  input: u.prompt_tokens,
+  output: u.completion_tokens,
+  cacheRead: u.prompt_tokens_details.cached_tokens,
+  reasoning: u.completion_tokens_details.reasoning_tokens,
+});
+
 describe('onUsage', () => {
   const reset = () => {
     records.length = 0;
@@ -39,25 +63,9 @@ describe('onUsage', () => {
     reset();
     await bed.client.chat.completions.create({ model: 'o4-mini', messages, prompt_cache_key: 'k' });
     const u = bed.standIn.served[0].usage!;
-    expect(onlyRecord()).toEqual({
-      provider: 'openai',
-      operation: 'chat',
-      requestModel: 'o4-mini',
-      responseModel: 'o4-mini-2024-07-18',
-      serverAddress: '127.0.0.1',
-      serverPort: bed.standIn.port,
-      stream: false,
-      tokens: {
-        input: u.prompt_tokens,
-        output: u.completion_tokens,
-        cacheRead: u.prompt_tokens_details.cached_tokens,
-        reasoning: u.completion_tokens_details.reasoning_tokens,
-      },
-      usageSource: 'provider',
-      durationSeconds: expect.any(Number),
-      endTimeUnixMs: expect.any(Number),
-      ...(await ids()),
-    });
+    expect(onlyRecord()).toEqual(
+      await chatRecord('o4-mini', false, { responseModel: 'o4-mini-2024-07-18', tokens: openaiTokens(u), usageSource: 'provider' }),
+    );
     expect(records[0].durationSeconds).toBeGreaterThan(0);
     expect(Math.abs(records[0].endTimeUnixMs - Date.now())).toBeLessThan(60_000);
   });
@@ -68,45 +76,16 @@ describe('onUsage', () => {
       await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } }),
     );
     const u = chunks.at(-1).usage;
-    expect(onlyRecord()).toEqual({
-      provider: 'openai',
-      operation: 'chat',
-      requestModel: 'gpt-4o-mini',
-      responseModel: 'gpt-4o-mini-2024-07-18',
-      serverAddress: '127.0.0.1',
-      serverPort: bed.standIn.port,
-      stream: true,
-      tokens: {
-        input: u.prompt_tokens,
-        output: u.completion_tokens,
-        cacheRead: u.prompt_tokens_details.cached_tokens,
-        reasoning: u.completion_tokens_details.reasoning_tokens,
-      },
-      usageSource: 'provider',
-      durationSeconds: expect.any(Number),
-      endTimeUnixMs: expect.any(Number),
-      ...(await ids()),
-    });
+    expect(onlyRecord()).toEqual(
+      await chatRecord('gpt-4o-mini', true, { responseModel: 'gpt-4o-mini-2024-07-18', tokens: openaiTokens(u), usageSource: 'provider' }),
+    );
   });
 
   it('hands over a failed call with its error type and no tokens', async () => {
     reset();
     const error = await thrown(() => bed.client.chat.completions.create({ model: 'error-429', messages }));
     expect(error).toBeInstanceOf(bed.sdk.RateLimitError);
-    expect(onlyRecord()).toEqual({
-      provider: 'openai',
-      operation: 'chat',
-      requestModel: 'error-429',
-      serverAddress: '127.0.0.1',
-      serverPort: bed.standIn.port,
-      stream: false,
-      tokens: {},
-      usageSource: 'none',
-      durationSeconds: expect.any(Number),
-      endTimeUnixMs: expect.any(Number),
-      errorType: 'RateLimitError',
-      ...(await ids()),
-    });
+    expect(onlyRecord()).toEqual(await chatRecord('error-429', false, { tokens: {}, usageSource: 'none', errorType: 'RateLimitError' }));
   });
 
   it('hands over an aborted stream as none, never a guessed count', async () => {
@@ -122,21 +101,9 @@ describe('onUsage', () => {
       chunks.push(chunk);
       stream.controller.abort();
     }
-    expect(onlyRecord()).toEqual({
-      provider: 'openai',
-      operation: 'chat',
-      requestModel: 'stream-hang',
-      responseModel: chunks[0].model,
-      serverAddress: '127.0.0.1',
-      serverPort: bed.standIn.port,
-      stream: true,
-      tokens: {},
-      usageSource: 'none',
-      durationSeconds: expect.any(Number),
-      endTimeUnixMs: expect.any(Number),
-      errorType: 'AbortError',
-      ...(await ids()),
-    });
+    expect(onlyRecord()).toEqual(
+      await chatRecord('stream-hang', true, { responseModel: chunks[0].model, tokens: {}, usageSource: 'none', errorType: 'AbortError' }),
+    );
   });
 
   it('keeps a hook that throws away from the app: same result as uninstrumented, one diag message', async () => {
