@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKETS_GEN_AI_CLIENT_DURATION, BUCKETS_GEN_AI_CLIENT_TOKEN_USAGE } from '@tokenpath/semconv';
-import { drain, onlySpan } from '../support/helpers';
-import { chatAttributes, descriptors, messages, metricViews, useProfileBed } from './support';
+import { drain } from '../support/helpers';
+import { cacheWritingCall, chatAttributes, descriptors, messages, metricViews, useProfileBed } from './support';
 
 // Opt-in entries for other domains leave the GenAI names at their default (semantic-conventions 1.45).
 const bed = useProfileBed('http,database/dup');
@@ -21,10 +21,7 @@ describe('the default profile (semantic-conventions 1.45)', () => {
   });
 
   it('keys token points by gen_ai.token.type and names cache writes gen_ai.usage.cache_creation.input_tokens', async () => {
-    const system = [{ type: 'text', text: 'A cached prompt of the default-profile test', cache_control: { type: 'ephemeral' } }];
-    await bed.anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 50, system, messages });
-    const u = bed.standIn.served[0].usage!;
-    const span = await onlySpan(bed.h);
+    const { u, span } = await cacheWritingCall(bed, 'A cached prompt of the default-profile test');
     expect(span.attributes['gen_ai.usage.cache_creation.input_tokens']).toBe(u.cache_creation_input_tokens);
     expect(span.attributes['gen_ai.usage.cache_write.input_tokens']).toBeUndefined();
     const input = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;

@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { onlySpan } from '../support/helpers';
-import { chatAttributes, messages, metricViews, useProfileBed } from './support';
+import { LATEST_COUNTERS, cacheWritingCall, chatAttributes, meterChatCall, useProfileBed } from './support';
 
 // gen_ai_latest_experimental/dup: both name sets at once, for a migration window.
 const bed = useProfileBed('http, gen_ai_latest_experimental/dup');
 
 describe('the gen_ai_latest_experimental/dup selection', () => {
   it('records the 1.45 histograms and the newest counters for the same call, with equal totals', async () => {
-    await bed.client.chat.completions.create({ model: 'o4-mini', messages, prompt_cache_key: 'k' });
-    const u = bed.standIn.served[0].usage!;
-    const views = await metricViews(bed.h);
-    expect(Object.keys(views).sort()).toEqual([
-      'gen_ai.client.inference.duration',
-      'gen_ai.client.inference.operation.input_tokens',
-      'gen_ai.client.inference.operation.output_tokens',
-      'gen_ai.client.inference.usage.cache_read.input_tokens',
-      'gen_ai.client.inference.usage.cache_write.input_tokens',
-      'gen_ai.client.inference.usage.input_tokens',
-      'gen_ai.client.inference.usage.output_tokens',
-      'gen_ai.client.inference.usage.reasoning.output_tokens',
-      'gen_ai.client.operation.duration',
-      'gen_ai.client.token.usage',
-    ]);
+    const { u, views } = await meterChatCall(bed);
+    expect(Object.keys(views).sort()).toEqual(
+      [
+        'gen_ai.client.inference.duration',
+        'gen_ai.client.inference.operation.input_tokens',
+        'gen_ai.client.inference.operation.output_tokens',
+        ...LATEST_COUNTERS,
+        'gen_ai.client.operation.duration',
+        'gen_ai.client.token.usage',
+      ].sort(),
+    );
     const attributes = chatAttributes(bed, 'o4-mini');
     expect(views['gen_ai.client.token.usage'].points).toEqual([
       { attributes: { ...attributes, 'gen_ai.token.type': 'input' }, value: { count: 1, sum: u.prompt_tokens } },
@@ -39,10 +34,7 @@ describe('the gen_ai_latest_experimental/dup selection', () => {
   });
 
   it('writes a cache write under both of its names on the span', async () => {
-    const system = [{ type: 'text', text: 'A cached prompt of the dup test', cache_control: { type: 'ephemeral' } }];
-    await bed.anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 50, system, messages });
-    const u = bed.standIn.served[0].usage!;
-    const span = await onlySpan(bed.h);
+    const { u, span } = await cacheWritingCall(bed, 'A cached prompt of the dup test');
     expect(span.attributes['gen_ai.usage.cache_creation.input_tokens']).toBe(u.cache_creation_input_tokens);
     expect(span.attributes['gen_ai.usage.cache_write.input_tokens']).toBe(u.cache_creation_input_tokens);
   });

@@ -1,34 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKETS_GEN_AI_CLIENT_DURATION, BUCKETS_GEN_AI_CLIENT_TOKEN_USAGE } from '@tokenpath/semconv';
-import { onlySpan, thrown, drain } from '../support/helpers';
-import { chatAttributes, descriptors, messages, metricViews, useProfileBed } from './support';
+import { thrown, drain } from '../support/helpers';
+import { LATEST_COUNTERS, cacheWritingCall, chatAttributes, descriptors, messages, meterChatCall, metricViews, useProfileBed } from './support';
 
 // OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental: the newest GenAI metering conventions only.
 const bed = useProfileBed('gen_ai_latest_experimental');
 
 const unknown = { 'gen_ai.token.modality': 'unknown' };
-const COUNTERS = [
-  'gen_ai.client.inference.usage.input_tokens',
-  'gen_ai.client.inference.usage.output_tokens',
-  'gen_ai.client.inference.usage.cache_read.input_tokens',
-  'gen_ai.client.inference.usage.cache_write.input_tokens',
-  'gen_ai.client.inference.usage.reasoning.output_tokens',
-];
 
 describe('the gen_ai_latest_experimental profile', () => {
   it('meters a chat call with one monotonic counter per token type, by modality, and per-call token histograms', async () => {
-    await bed.client.chat.completions.create({ model: 'o4-mini', messages, prompt_cache_key: 'k' });
-    const u = bed.standIn.served[0].usage!;
-    const views = await metricViews(bed.h);
+    const { u, views } = await meterChatCall(bed);
     expect(Object.keys(views).sort()).toEqual([
       'gen_ai.client.inference.duration',
       'gen_ai.client.inference.operation.input_tokens',
       'gen_ai.client.inference.operation.output_tokens',
-      ...COUNTERS,
+      ...LATEST_COUNTERS,
     ].sort());
     const attributes = chatAttributes(bed, 'o4-mini');
     const counted = { ...attributes, ...unknown };
-    expect(Object.fromEntries(COUNTERS.map((n) => [n, views[n].points]))).toEqual({
+    expect(Object.fromEntries(LATEST_COUNTERS.map((n) => [n, views[n].points]))).toEqual({
       'gen_ai.client.inference.usage.input_tokens': [{ attributes: counted, value: u.prompt_tokens }],
       'gen_ai.client.inference.usage.output_tokens': [{ attributes: counted, value: u.completion_tokens }],
       'gen_ai.client.inference.usage.cache_read.input_tokens': [{ attributes: counted, value: u.prompt_tokens_details.cached_tokens }],
@@ -55,7 +46,7 @@ describe('the gen_ai_latest_experimental profile', () => {
     const tokens = { kind: 'histogram', unit: '{token}', temporality: 'cumulative', buckets: [...BUCKETS_GEN_AI_CLIENT_TOKEN_USAGE] };
     const seconds = { kind: 'histogram', unit: 's', temporality: 'cumulative', buckets: [...BUCKETS_GEN_AI_CLIENT_DURATION] };
     expect(descriptors(await metricViews(bed.h))).toEqual({
-      ...Object.fromEntries(COUNTERS.map((n) => [n, counter])),
+      ...Object.fromEntries(LATEST_COUNTERS.map((n) => [n, counter])),
       'gen_ai.client.inference.operation.input_tokens': tokens,
       'gen_ai.client.inference.operation.output_tokens': tokens,
       'gen_ai.client.inference.duration': seconds,
@@ -92,7 +83,7 @@ describe('the gen_ai_latest_experimental profile', () => {
       'server.address': '127.0.0.1',
       'server.port': bed.standIn.port,
     };
-    for (const name of COUNTERS) expect(views[name].points, name).toEqual([{ attributes: { ...attributes, ...unknown }, value: 0 }]);
+    for (const name of LATEST_COUNTERS) expect(views[name].points, name).toEqual([{ attributes: { ...attributes, ...unknown }, value: 0 }]);
     expect(views['gen_ai.client.inference.duration'].points).toEqual([
       { attributes: { ...attributes, 'error.type': 'RateLimitError' }, value: { count: 1, sum: expect.any(Number) } },
     ]);
@@ -115,11 +106,8 @@ describe('the gen_ai_latest_experimental profile', () => {
   });
 
   it('writes cache writes as gen_ai.usage.cache_write.input_tokens on the span and counts them', async () => {
-    const system = [{ type: 'text', text: 'A cached prompt of the latest-profile test', cache_control: { type: 'ephemeral' } }];
-    await bed.anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 50, system, messages });
-    const u = bed.standIn.served[0].usage!;
+    const { u, span } = await cacheWritingCall(bed, 'A cached prompt of the latest-profile test');
     expect(u.cache_creation_input_tokens).toBeGreaterThan(0);
-    const span = await onlySpan(bed.h);
     const usage = Object.fromEntries(Object.entries(span.attributes).filter(([k]) => /^gen_ai\.usage\..*tokens$/.test(k)));
     expect(usage).toEqual({
       'gen_ai.usage.input_tokens': u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens,

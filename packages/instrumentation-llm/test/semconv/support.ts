@@ -5,8 +5,10 @@
  */
 import { beforeAll } from 'vitest';
 import type { Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { Harness } from '../support/harness';
+import { onlySpan } from '../support/helpers';
 import { openaiClient, useTestbed, type Testbed } from '../support/testbed';
 import { anthropicClient } from '../providers/anthropic-ai-sdk/support';
 
@@ -87,3 +89,25 @@ export function chatAttributes(bed: ProfileBed, model: string, extra: Attributes
 }
 
 export const messages = [{ role: 'user' as const, content: 'count these five words' }];
+
+/** The newest conventions' monotonic counters, one per token type. */
+export const LATEST_COUNTERS = [
+  'gen_ai.client.inference.usage.input_tokens',
+  'gen_ai.client.inference.usage.output_tokens',
+  'gen_ai.client.inference.usage.cache_read.input_tokens',
+  'gen_ai.client.inference.usage.cache_write.input_tokens',
+  'gen_ai.client.inference.usage.reasoning.output_tokens',
+];
+
+/** One OpenAI chat call whose usage states every count (o4-mini, a prompt cache key): what was served, what was metered. */
+export async function meterChatCall(bed: ProfileBed): Promise<{ u: Record<string, any>; views: Record<string, MetricView> }> {
+  await bed.client.chat.completions.create({ model: 'o4-mini', messages, prompt_cache_key: 'k' });
+  return { u: bed.standIn.served[0].usage!, views: await metricViews(bed.h) };
+}
+
+/** One Anthropic call that writes the cache (a system prompt `text`, marked ephemeral): what was served, and its span. */
+export async function cacheWritingCall(bed: ProfileBed, text: string): Promise<{ u: Record<string, any>; span: ReadableSpan }> {
+  const system = [{ type: 'text', text, cache_control: { type: 'ephemeral' } }];
+  await bed.anthropic.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 50, system, messages });
+  return { u: bed.standIn.served[0].usage!, span: await onlySpan(bed.h) };
+}
