@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, diag, DiagLogLevel, trace, type Attributes } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { describe, expect, it } from 'vitest';
+import { trace, type Attributes } from '@opentelemetry/api';
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PROFILE_INCUBATING_1_45 } from '@tokenpath/semconv';
 import { withAttribution } from '@tokenpath/instrumentation-llm';
@@ -9,6 +8,7 @@ import { createInstruments } from '../../src/core/metrics';
 import { CostModel } from '../../src/core/cost';
 import { Attribution } from '../../src/core/attribution';
 import { cumulativeReader } from '../support/harness';
+import { useContextAndWarnings } from '../support/context-and-warnings';
 import raw from '../../src/core/pricing/genai-prices.json';
 
 // The cardinality proof drives the operation core directly with a real MeterProvider and a real
@@ -18,21 +18,7 @@ import raw from '../../src/core/pricing/genai-prices.json';
 
 const CALLS = 100_000;
 const BUDGET = 100;
-const contextManager = new AsyncLocalStorageContextManager();
-const warnings: string[] = [];
-
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-  diag.setLogger(
-    { error: () => {}, warn: (...a: unknown[]) => warnings.push(a.join(' ')), info: () => {}, debug: () => {}, verbose: () => {} },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
-});
-afterAll(() => {
-  contextManager.disable();
-  context.disable();
-  diag.disable();
-});
+const warnings = useContextAndWarnings();
 
 interface Point {
   attributes: Attributes;

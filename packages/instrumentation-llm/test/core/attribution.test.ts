@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { context, diag, DiagLogLevel, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { withAttribution } from '@tokenpath/instrumentation-llm';
 import { Attribution, attributionFrom } from '../../src/core/attribution';
+import { useContextAndWarnings } from '../support/context-and-warnings';
 
 // The context manager an SDK registers (NodeSDK registers this one): attribution rides on it.
-const contextManager = new AsyncLocalStorageContextManager();
-let warnings: string[] = [];
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-  diag.setLogger(
-    { error: () => {}, warn: (...a: unknown[]) => warnings.push(a.join(' ')), info: () => {}, debug: () => {}, verbose: () => {} },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
-});
-afterAll(() => {
-  contextManager.disable();
-  context.disable();
-  diag.disable();
-});
+const warnings = useContextAndWarnings();
 beforeEach(() => {
-  warnings = [];
+  warnings.length = 0;
 });
 
 const everything = new Attribution({ metricKeys: ['tenant.id'] });
