@@ -6,27 +6,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT, startStandIn, type StandIn } from '../e2e/support.js';
+import { freePort } from '../support/ports.js';
 
 export const COLLECTOR_CONFIG = join(REPO_ROOT, 'otel-collector.yaml');
 export const DATADOG_OVERLAY = join(REPO_ROOT, 'examples/collector/datadog.yaml');
 const MANIFEST = join(REPO_ROOT, 'test/collector/builder-config.yaml');
 
-/** A TCP port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free port on 127.0.0.1 (test/support/ports.ts), for the tests that take their helpers from here. */
+export { freePort };
 
 /** Polls `probe` until it returns a value other than undefined; throws `describe()` on timeout. */
 export async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, describe: () => string): Promise<T> {

@@ -5,8 +5,6 @@
  * "SDK will not be initialized" although metrics work).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import {
   REGISTER,
   appEnv,
@@ -21,6 +19,7 @@ import {
   type StandIn,
 } from '../e2e/support.js';
 import { startOtlpReceiver } from '../support/otlp-receiver.js';
+import { freePort } from '../support/ports.js';
 
 const SCRAPES = 20;
 
@@ -104,13 +103,4 @@ function tokenSums(exposition: string): { input: number; output: number } {
     if (type) sums[type] += Number(m[2]);
   }
   return sums;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

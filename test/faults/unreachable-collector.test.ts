@@ -13,6 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { freePort as closedPort } from '../support/ports.js'; // a port nothing listens on: connections are refused
 import {
   DURATION,
   REGISTER,
@@ -261,16 +262,6 @@ describe('an endpoint that is down for a while', () => {
     }
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on (connections are refused). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A TCP server that accepts every connection and never answers (a collector that hangs). */
 async function startHangingServer(): Promise<{ server: Server; sockets: Set<Socket>; url: string }> {

@@ -11,10 +11,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ReceivedMetric, ReceivedPoint, ReceivedSpan } from './otlp-receiver.js';
+import { freePort } from './ports.js';
 
 export const DD_TEST_AGENT_VERSION = '1.69.1';
 
@@ -190,17 +190,6 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   } else {
     await exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // ---- flattening the agent's OTLP JSON -------------------------------------------------------------
