@@ -7,11 +7,13 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { context, trace, type Span } from '@opentelemetry/api';
 import { z } from 'zod';
 import { DURATION, expectTokenTotals, onlySpan, plainAndInstrumented, pointCount, servedTotal } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
+// @ts-expect-error -- plain ESM script (no declaration file)
+import { installSdkVersions } from '../../../../../test/support/sdk-versions.mjs';
 
 const bed = useTestbed();
 const lc = () => ({
@@ -23,6 +25,8 @@ const lc = () => ({
 const chatOpenAI = () => new (lc().openai.ChatOpenAI)({ model: 'gpt-4o-mini', apiKey: 'test-key', configuration: { baseURL: `${bed.standIn.url}/v1` }, maxRetries: 0 });
 const chatAnthropic = () => new (lc().anthropic.ChatAnthropic)({ model: 'claude-sonnet-4-5', apiKey: 'test-key', anthropicApiUrl: bed.standIn.url, maxRetries: 0 });
 const served = (i = 0): Record<string, any> => bed.standIn.served[i].usage!;
+/** LangChain runs its callback handlers from a background queue by default: the tracers' spans end there. */
+const awaitLangChainCallbacks = (): Promise<void> => bed.h.load('@langchain/core/callbacks/promises').awaitAllCallbacks();
 
 describe('the provider SDKs under LangChain', () => {
   it('meters the nested @anthropic-ai/sdk copy that @langchain/anthropic brings', async () => {
@@ -183,6 +187,7 @@ describe('under a LangChain tracer', () => {
     const chain = runnables.RunnableSequence.from([(q: string) => [new messages.HumanMessage(q)], chatOpenAI()]);
     const app = bed.h.tracerProvider.getTracer('app').startSpan('handle request');
     await context.with(trace.setSpan(context.active(), app), () => chain.invoke('tell me about tokens', { callbacks: [otelTracer()] }));
+    await awaitLangChainCallbacks();
     app.end();
     const spans = await bed.h.spans();
     const byName = (name: string) => spans.find((s) => s.name === name)!;
@@ -195,5 +200,56 @@ describe('under a LangChain tracer', () => {
     // LangChain runs the model call outside its handlers' context: tokenpath's span is where the call ran.
     expect(byName('chat gpt-4o-mini').parentSpanContext?.spanId).toBe(appId);
     await expectTokenTotals(bed.h, { input: served().prompt_tokens, output: served().completion_tokens });
+  });
+});
+
+/** OpenInference's LangChain instrumentation is no dependency of the repo: installed under test/.sdk like the SDK versions. */
+const OPENINFERENCE_LANGCHAIN = '@arizeai/openinference-instrumentation-langchain';
+const OPENINFERENCE_LANGCHAIN_VERSION = '4.1.1';
+
+describe("under OpenInference's LangChain instrumentation", () => {
+  let openinference: any;
+  beforeAll(async () => {
+    const [installed]: { dir: string }[] = await installSdkVersions([`${OPENINFERENCE_LANGCHAIN}@${OPENINFERENCE_LANGCHAIN_VERSION}`]);
+    openinference = createRequire(join(installed.dir, 'package.json'))(OPENINFERENCE_LANGCHAIN);
+  }, 300_000);
+
+  it("puts the chat span in the trace of OpenInference's LangChain spans, beside its model-run span", async () => {
+    // What an app runs as "a LangChain tracer": the instrumentation adds its tracer to every callback manager, patched
+    // by hand as its README says LangChain must be (its require hook off).
+    const callbacks = bed.h.load('@langchain/core/callbacks/manager');
+    const lcInstrumentation = new openinference.LangChainInstrumentation({ tracerProvider: bed.h.tracerProvider, instrumentationConfig: { enabled: false } });
+    lcInstrumentation.manuallyInstrument(callbacks);
+    try {
+      const { messages } = lc();
+      const runnables = bed.h.load('@langchain/core/runnables');
+      const chain = runnables.RunnableSequence.from([(q: string) => [new messages.HumanMessage(q)], chatOpenAI()]);
+      const app = bed.h.tracerProvider.getTracer('app').startSpan('handle request');
+      await context.with(trace.setSpan(context.active(), app), () => chain.invoke('tell me about tokens'));
+      await awaitLangChainCallbacks();
+      app.end();
+      const spans = await bed.h.spans();
+      const byName = (name: string) => spans.find((s) => s.name === name)!;
+      const idOf = (name: string) => byName(name).spanContext().spanId;
+      const appId = app.spanContext().spanId;
+      expect(spans.map((s) => s.name).sort()).toEqual(['ChatOpenAI', 'RunnableLambda', 'RunnableSequence', 'chat gpt-4o-mini', 'handle request']);
+      expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
+      expect(byName('ChatOpenAI').instrumentationScope.name).toBe(OPENINFERENCE_LANGCHAIN);
+      expect(byName('RunnableSequence').parentSpanContext?.spanId).toBe(appId);
+      expect(byName('ChatOpenAI').parentSpanContext?.spanId).toBe(idOf('RunnableSequence'));
+      // OpenInference starts the model run's span in handleChatModelStart and ends it in handleLLMEnd, and never makes
+      // it active; the model call between them runs in the context the chain was invoked in (README, Frameworks).
+      expect(byName('chat gpt-4o-mini').parentSpanContext?.spanId).toBe(appId);
+      // Both describe the same call: OpenInference's span repeats the provider's counts (LangChain's usage_metadata);
+      // the metrics are tokenpath's alone and count the call once.
+      expect(byName('ChatOpenAI').attributes).toMatchObject({
+        'llm.token_count.prompt': served().prompt_tokens,
+        'llm.token_count.completion': served().completion_tokens,
+      });
+      await expectTokenTotals(bed.h, { input: served().prompt_tokens, output: served().completion_tokens });
+      expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+    } finally {
+      lcInstrumentation.unpatch(callbacks);
+    }
   });
 });
