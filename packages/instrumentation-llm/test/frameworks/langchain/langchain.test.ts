@@ -214,42 +214,72 @@ describe("under OpenInference's LangChain instrumentation", () => {
     openinference = createRequire(join(installed.dir, 'package.json'))(OPENINFERENCE_LANGCHAIN);
   }, 300_000);
 
-  it("puts the chat span in the trace of OpenInference's LangChain spans, beside its model-run span", async () => {
-    // What an app runs as "a LangChain tracer": the instrumentation adds its tracer to every callback manager, patched
-    // by hand as its README says LangChain must be (its require hook off).
+  /** Runs `fn` under what an app runs as "a LangChain tracer": the instrumentation adds its tracer to every callback
+   * manager, patched by hand as its README says LangChain must be (its require hook off). */
+  const underOpenInference = async (fn: () => Promise<unknown>) => {
     const callbacks = bed.h.load('@langchain/core/callbacks/manager');
     const lcInstrumentation = new openinference.LangChainInstrumentation({ tracerProvider: bed.h.tracerProvider, instrumentationConfig: { enabled: false } });
     lcInstrumentation.manuallyInstrument(callbacks);
     try {
-      const { messages } = lc();
-      const runnables = bed.h.load('@langchain/core/runnables');
-      const chain = runnables.RunnableSequence.from([(q: string) => [new messages.HumanMessage(q)], chatOpenAI()]);
-      const app = bed.h.tracerProvider.getTracer('app').startSpan('handle request');
-      await context.with(trace.setSpan(context.active(), app), () => chain.invoke('tell me about tokens'));
+      await fn();
       await awaitLangChainCallbacks();
-      app.end();
-      const spans = await bed.h.spans();
-      const byName = (name: string) => spans.find((s) => s.name === name)!;
-      const idOf = (name: string) => byName(name).spanContext().spanId;
-      const appId = app.spanContext().spanId;
-      expect(spans.map((s) => s.name).sort()).toEqual(['ChatOpenAI', 'RunnableLambda', 'RunnableSequence', 'chat gpt-4o-mini', 'handle request']);
-      expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
-      expect(byName('ChatOpenAI').instrumentationScope.name).toBe(OPENINFERENCE_LANGCHAIN);
-      expect(byName('RunnableSequence').parentSpanContext?.spanId).toBe(appId);
-      expect(byName('ChatOpenAI').parentSpanContext?.spanId).toBe(idOf('RunnableSequence'));
-      // OpenInference starts the model run's span in handleChatModelStart and ends it in handleLLMEnd, and never makes
-      // it active; the model call between them runs in the context the chain was invoked in (README, Frameworks).
-      expect(byName('chat gpt-4o-mini').parentSpanContext?.spanId).toBe(appId);
-      // Both describe the same call: OpenInference's span repeats the provider's counts (LangChain's usage_metadata);
-      // the metrics are tokenpath's alone and count the call once.
-      expect(byName('ChatOpenAI').attributes).toMatchObject({
-        'llm.token_count.prompt': served().prompt_tokens,
-        'llm.token_count.completion': served().completion_tokens,
-      });
-      await expectTokenTotals(bed.h, { input: served().prompt_tokens, output: served().completion_tokens });
-      expect(pointCount(await bed.h.points(DURATION))).toBe(1);
     } finally {
       lcInstrumentation.unpatch(callbacks);
     }
+  };
+  const inAppSpan = async (fn: () => Promise<unknown>) => {
+    const app = bed.h.tracerProvider.getTracer('app').startSpan('handle request');
+    await underOpenInference(() => context.with(trace.setSpan(context.active(), app), fn));
+    app.end();
+    const spans = await bed.h.spans();
+    const byName = (name: string) => spans.find((s) => s.name === name)!;
+    expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
+    expect(byName('ChatOpenAI').instrumentationScope.name).toBe(OPENINFERENCE_LANGCHAIN);
+    return { spans, byName, idOf: (name: string) => byName(name).spanContext().spanId, appId: app.spanContext().spanId };
+  };
+
+  it("puts the chat span in the trace of OpenInference's LangChain spans, beside its model-run span", async () => {
+    const { messages } = lc();
+    const runnables = bed.h.load('@langchain/core/runnables');
+    const chain = runnables.RunnableSequence.from([(q: string) => [new messages.HumanMessage(q)], chatOpenAI()]);
+    const { spans, byName, idOf, appId } = await inAppSpan(() => chain.invoke('tell me about tokens'));
+    expect(spans.map((s) => s.name).sort()).toEqual(['ChatOpenAI', 'RunnableLambda', 'RunnableSequence', 'chat gpt-4o-mini', 'handle request']);
+    expect(byName('RunnableSequence').parentSpanContext?.spanId).toBe(appId);
+    expect(byName('ChatOpenAI').parentSpanContext?.spanId).toBe(idOf('RunnableSequence'));
+    // OpenInference starts the model run's span in handleChatModelStart and ends it in handleLLMEnd, and never makes
+    // it active; the model call between them runs in the context the chain was invoked in (README, Frameworks).
+    expect(byName('chat gpt-4o-mini').parentSpanContext?.spanId).toBe(appId);
+    // Both describe the same call: OpenInference's span repeats the provider's counts (LangChain's usage_metadata);
+    // the metrics are tokenpath's alone and count the call once.
+    expect(byName('ChatOpenAI').attributes).toMatchObject({
+      'llm.token_count.prompt': served().prompt_tokens,
+      'llm.token_count.completion': served().completion_tokens,
+    });
+    await expectTokenTotals(bed.h, { input: served().prompt_tokens, output: served().completion_tokens });
+    expect(pointCount(await bed.h.points(DURATION))).toBe(1);
+  });
+
+  it("keeps a stream's chat span beside the model-run span even with LangChain's handlers awaited", async () => {
+    // Awaited handlers (read when a handler is made): OpenInference's span exists before the SDK call starts, and is
+    // still not the active span during it.
+    process.env.LANGCHAIN_CALLBACKS_BACKGROUND = 'false';
+    let text = '';
+    try {
+      const { byName, appId } = await inAppSpan(async () => {
+        for await (const chunk of await chatOpenAI().stream('tell me about streams')) text += chunk.content;
+      });
+      const startNs = (name: string) => byName(name).startTime[0] * 1e9 + byName(name).startTime[1];
+      expect(startNs('ChatOpenAI')).toBeLessThanOrEqual(startNs('chat gpt-4o-mini'));
+      expect(byName('ChatOpenAI').parentSpanContext?.spanId).toBe(appId);
+      expect(byName('chat gpt-4o-mini').parentSpanContext?.spanId).toBe(appId);
+      expect(byName('chat gpt-4o-mini').attributes).toMatchObject({
+        'gen_ai.request.stream': true,
+        'gen_ai.usage.input_tokens': served().prompt_tokens,
+        'gen_ai.usage.output_tokens': served().completion_tokens,
+      });
+    } finally {
+      delete process.env.LANGCHAIN_CALLBACKS_BACKGROUND;
+    }
+    expect(text).toBe('This is a reply from the tokenpath stand-in about tell me about');
   });
 });
