@@ -20,6 +20,7 @@ import type { GenAiOperation } from '../../core/operation';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
 import type { CallAdapter } from '../../core/traced-call';
 import { assignUsage } from '../../core/usage';
+import { functionToolCallPart, functionToolDefinitions } from '../function-tools';
 
 export const paramsOf = (params: unknown): Record<string, any> => objectOf(params) ?? {};
 
@@ -65,19 +66,7 @@ function partsOf(message: Record<string, any>): MessagePart[] {
     }
   }
   const calls = message.tool_calls ?? message.toolCalls;
-  if (Array.isArray(calls)) {
-    for (const call of calls) {
-      let args: unknown = call?.function?.arguments;
-      if (typeof args === 'string') {
-        try {
-          args = JSON.parse(args);
-        } catch {
-          // kept as sent
-        }
-      }
-      parts.push({ type: 'tool_call', id: call?.id, name: call?.function?.name, arguments: args });
-    }
-  }
+  if (Array.isArray(calls)) for (const call of calls) parts.push(functionToolCallPart(call));
   return parts;
 }
 
@@ -115,9 +104,7 @@ export const chatReaders: CohereChatReaders = {
   captureInput(op, params) {
     const p = paramsOf(params);
     op.setContent('inputMessages', inputMessages(p.messages));
-    if (Array.isArray(p.tools) && p.tools.length > 0) {
-      op.setContent('toolDefinitions', p.tools.map((t: any) => ({ type: t?.type ?? 'function', name: t?.function?.name })));
-    }
+    op.setContent('toolDefinitions', functionToolDefinitions(p.tools));
   },
 
   onChunk(op, chunk) {

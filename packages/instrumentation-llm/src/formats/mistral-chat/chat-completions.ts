@@ -14,6 +14,7 @@ import type { GenAiOperation } from '../../core/operation';
 import { countOf, numberOf, objectOf, stringListOf, stringOf } from '../../core/read';
 import type { CallAdapter } from '../../core/traced-call';
 import { assignUsage } from '../../core/usage';
+import { functionToolCallPart, functionToolDefinitions } from '../function-tools';
 
 export const paramsOf = (params: unknown): Record<string, any> => objectOf(params) ?? {};
 
@@ -57,19 +58,7 @@ function parts(message: Record<string, any>): MessagePart[] {
       else if (chunk?.type) out.push({ type: String(chunk.type) });
     }
   }
-  if (Array.isArray(message.toolCalls)) {
-    for (const call of message.toolCalls) {
-      let args: unknown = call?.function?.arguments;
-      if (typeof args === 'string') {
-        try {
-          args = JSON.parse(args);
-        } catch {
-          // kept as sent
-        }
-      }
-      out.push({ type: 'tool_call', id: call?.id, name: call?.function?.name, arguments: args });
-    }
-  }
+  if (Array.isArray(message.toolCalls)) for (const call of message.toolCalls) out.push(functionToolCallPart(call));
   return out;
 }
 
@@ -112,9 +101,7 @@ export const chatReaders: MistralChatReaders = {
     if (p.messages !== undefined) op.setContent('inputMessages', inputMessages(p.messages));
     // FIM: the prompt (and suffix) the completion goes between.
     else if (typeof p.prompt === 'string') op.setContent('inputMessages', [{ role: 'user', parts: [{ type: 'text', content: p.prompt }] }]);
-    if (Array.isArray(p.tools) && p.tools.length > 0) {
-      op.setContent('toolDefinitions', p.tools.map((t: any) => ({ type: t?.type ?? 'function', name: t?.function?.name })));
-    }
+    op.setContent('toolDefinitions', functionToolDefinitions(p.tools));
   },
 
   onChunk(op, event) {

@@ -12,6 +12,7 @@ import type { CallAdapter } from '../../core/traced-call';
 import { countOf, objectOf, stringOf } from '../../core/read';
 import { chatInputMessages, outputMessage } from './messages';
 import { paramsOf } from './request';
+import { functionToolDefinitions } from '../function-tools';
 
 export type OllamaReaders = Required<Pick<CallAdapter, 'onResult' | 'captureInput' | 'onChunk' | 'onStreamEnd'>>;
 
@@ -52,9 +53,7 @@ function readers(text: boolean): OllamaReaders {
         if (typeof p.prompt === 'string') op.setContent('inputMessages', [{ role: 'user', parts: [{ type: 'text', content: p.prompt }] }]);
       } else {
         op.setContent('inputMessages', chatInputMessages(p.messages));
-        if (Array.isArray(p.tools) && p.tools.length > 0) {
-          op.setContent('toolDefinitions', p.tools.map((t: any) => ({ type: t?.type ?? 'function', name: t?.function?.name })));
-        }
+        op.setContent('toolDefinitions', functionToolDefinitions(p.tools));
       }
     },
 
