@@ -14,6 +14,14 @@ import { startStandIn, type StandIn } from './stand-in';
 /** The endpoint attributes of a call to the stand-in. */
 export const standInEndpoint = (standIn: StandIn): Attributes => ({ 'server.address': '127.0.0.1', 'server.port': standIn.port });
 
+/** The attributes every span and metric point of a call to the stand-in carries: operation, provider, requested model, endpoint. */
+export const callAttributes = (standIn: StandIn, operation: string, provider: string, model: string): Attributes => ({
+  'gen_ai.operation.name': operation,
+  'gen_ai.provider.name': provider,
+  'gen_ai.request.model': model,
+  ...standInEndpoint(standIn),
+});
+
 /**
  * The sampling parameters the provider tests send, each under its SDK's own name (temperature 0.2, top_p 0.9, at most
  * 50 tokens, seed 7, stop at END, frequency penalty 0.1, presence penalty 0.3), as the conventions' request attributes.

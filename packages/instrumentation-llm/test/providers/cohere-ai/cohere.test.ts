@@ -3,8 +3,8 @@
  * billed (not consumed) token counts, the behaviour matrix, exact attribute sets, transparency.
  */
 import { describe, expect, it } from 'vitest';
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, standInEndpoint, withContentCapture } from '../../support/behaviour';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { callAttributes, expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -16,7 +16,6 @@ const cohereClient = {
 };
 const bed = useTestbed(cohereClient);
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 /** What the stand-in billed for its i-th answer. */
 const billed = (i = 0): { input_tokens: number; output_tokens: number } => bed.standIn.served[i].usage!.billed_units;
 
@@ -40,10 +39,7 @@ describe('chat', () => {
     expect(span.name).toBe(`chat ${MODEL}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'cohere',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'cohere', MODEL),
       ...SAMPLING_ATTRIBUTES,
       'gen_ai.request.top_k': 40,
       'gen_ai.output.type': 'json',
@@ -68,10 +64,7 @@ describe('chat', () => {
       output: billed(0).output_tokens + billed(1).output_tokens,
     });
     expect(tokens.map((p) => p.attributes)).toContainEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'cohere',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'cohere', MODEL),
       'gen_ai.token.type': 'input',
     });
   });
@@ -106,10 +99,7 @@ describe('chatStream', () => {
     }
     expect(text).toContain('stand-in');
     await expectConsumedStreamSpan(bed.h, {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'cohere',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'cohere', MODEL),
       'gen_ai.request.stream': true,
       'gen_ai.response.id': id,
       'gen_ai.response.finish_reasons': ['COMPLETE'],
@@ -142,10 +132,7 @@ describe('embed', () => {
     expect(r.embeddings.float).toHaveLength(2);
     const span = await onlySpan(bed.h);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'embeddings',
-      'gen_ai.provider.name': 'cohere',
-      'gen_ai.request.model': 'embed-v4.0',
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'embeddings', 'cohere', 'embed-v4.0'),
       'gen_ai.response.id': r.id,
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 4,

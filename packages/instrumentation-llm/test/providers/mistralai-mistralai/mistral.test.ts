@@ -8,8 +8,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, standInEndpoint, withContentCapture } from '../../support/behaviour';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { callAttributes, expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -32,7 +32,6 @@ beforeAll(async () => {
 }, 5 * 60_000);
 
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
-const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 const served = (i = 0): Record<string, number> => bed.standIn.served[i].usage!;
 
 describe('chat.complete', () => {
@@ -54,10 +53,7 @@ describe('chat.complete', () => {
     expect(span.name).toBe(`chat ${MODEL}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'mistral_ai',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'mistral_ai', MODEL),
       ...SAMPLING_ATTRIBUTES,
       'gen_ai.output.type': 'json',
       'gen_ai.response.id': r.id,
@@ -100,10 +96,7 @@ describe('chat.stream', () => {
     }
     expect(text).toContain('stand-in');
     await expectConsumedStreamSpan(bed.h, {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'mistral_ai',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'mistral_ai', MODEL),
       'gen_ai.request.stream': true,
       'gen_ai.response.id': id,
       'gen_ai.response.model': MODEL,
@@ -153,10 +146,7 @@ describe('the helpers and the other APIs', () => {
     const r = await client.embeddings.create({ model: 'mistral-embed', inputs: ['one two three'] });
     const span = await onlySpan(bed.h);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'embeddings',
-      'gen_ai.provider.name': 'mistral_ai',
-      'gen_ai.request.model': 'mistral-embed',
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'embeddings', 'mistral_ai', 'mistral-embed'),
       'gen_ai.response.id': r.id,
       'gen_ai.response.model': 'mistral-embed',
       'gen_ai.embeddings.dimension.count': 8,

@@ -3,8 +3,8 @@
  * counts Ollama leaves out, the behaviour matrix, exact attribute sets, transparency.
  */
 import { describe, expect, it } from 'vitest';
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, standInEndpoint, withContentCapture } from '../../support/behaviour';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { callAttributes, expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, TOKEN_USAGE, expectTokenTotals, json, onlySpan, pointCount, thrown } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -18,7 +18,6 @@ const bed = useTestbed(ollamaClient);
 let n = 0;
 /** A fresh prompt per call, so that Ollama's KV cache (a repeated prompt) only applies where a test asks for it. */
 const messages = (): { role: string; content: string }[] => [{ role: 'user', content: `tell me about tokens please ${++n}` }];
-const endpoint = (): Attributes => standInEndpoint(bed.standIn);
 const served = (i = 0): Record<string, number> => bed.standIn.served[i].usage!;
 
 describe('chat', () => {
@@ -34,10 +33,7 @@ describe('chat', () => {
     expect(span.name).toBe(`chat ${MODEL}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'ollama',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'ollama', MODEL),
       ...SAMPLING_ATTRIBUTES,
       'gen_ai.request.top_k': 40,
       'gen_ai.output.type': 'json',
@@ -60,11 +56,8 @@ describe('chat', () => {
       output: served(0).eval_count + served(1).eval_count,
     });
     expect(tokens.map((p) => p.attributes)).toContainEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'ollama',
-      'gen_ai.request.model': MODEL,
+      ...callAttributes(bed.standIn, 'chat', 'ollama', MODEL),
       'gen_ai.response.model': MODEL,
-      ...endpoint(),
       'gen_ai.token.type': 'output',
     });
   });
@@ -119,10 +112,7 @@ describe('chat with stream: true', () => {
     expect(text).toContain('stand-in');
     expect(last.done).toBe(true);
     await expectConsumedStreamSpan(bed.h, {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'ollama',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'chat', 'ollama', MODEL),
       'gen_ai.request.stream': true,
       'gen_ai.response.model': MODEL,
       'gen_ai.response.finish_reasons': ['stop'],
@@ -162,10 +152,7 @@ describe('generate', () => {
     const span = await onlySpan(bed.h);
     expect(span.name).toBe(`text_completion ${MODEL}`);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'text_completion',
-      'gen_ai.provider.name': 'ollama',
-      'gen_ai.request.model': MODEL,
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'text_completion', 'ollama', MODEL),
       'gen_ai.response.model': MODEL,
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': r.prompt_eval_count,
@@ -194,10 +181,7 @@ describe('embed and embeddings', () => {
     expect(r.embeddings).toHaveLength(2);
     const span = await onlySpan(bed.h);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'embeddings',
-      'gen_ai.provider.name': 'ollama',
-      'gen_ai.request.model': 'nomic-embed-text',
-      ...endpoint(),
+      ...callAttributes(bed.standIn, 'embeddings', 'ollama', 'nomic-embed-text'),
       'gen_ai.response.model': 'nomic-embed-text',
       'gen_ai.embeddings.dimension.count': 8,
       'gen_ai.usage.input_tokens': 4,

@@ -4,8 +4,8 @@
  * stand-in's flavour of that vendor. Exact attribute sets; exactly one span and one duration point per call.
  */
 import { describe, expect, it } from 'vitest';
-import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
-import { expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, standInEndpoint, withContentCapture } from '../../support/behaviour';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { callAttributes, expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, TOKEN_USAGE, expectFailedCall, expectTokenTotals, json, onlySpan, pointCount, PRICED } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
@@ -31,7 +31,6 @@ const messages = [{ role: 'user', content: 'tell me about tokens please' }];
 
 export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
   const bed = useTestbed({ module: spec.module, client: spec.client });
-  const endpoint = (): Attributes => standInEndpoint(bed.standIn);
   const served = (i = 0): { input: number; output: number } => spec.servedUsage(bed.standIn.served[i].usage!);
 
   describe('chat.completions.create', () => {
@@ -51,10 +50,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
       expect(span.name).toBe(`chat ${spec.chatModel}`);
       expect(span.kind).toBe(SpanKind.CLIENT);
       expect(span.attributes).toEqual({
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': spec.provider,
-        'gen_ai.request.model': spec.chatModel,
-        ...endpoint(),
+        ...callAttributes(bed.standIn, 'chat', spec.provider, spec.chatModel),
         ...SAMPLING_ATTRIBUTES,
         'gen_ai.response.id': result.id,
         'gen_ai.response.model': spec.chatModel,
@@ -74,11 +70,8 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
       expect(pointCount(await bed.h.points(DURATION))).toBe(2);
       const tokens = await expectTokenTotals(bed.h, { input: served(0).input + served(1).input, output: served(0).output + served(1).output });
       expect(tokens.map((p) => p.attributes)).toContainEqual({
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': spec.provider,
-        'gen_ai.request.model': spec.chatModel,
+        ...callAttributes(bed.standIn, 'chat', spec.provider, spec.chatModel),
         'gen_ai.response.model': spec.chatModel,
-        ...endpoint(),
         'gen_ai.token.type': 'input',
       });
     });
@@ -107,10 +100,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
       }
       expect(text).toContain('stand-in');
       await expectConsumedStreamSpan(bed.h, {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': spec.provider,
-        'gen_ai.request.model': spec.chatModel,
-        ...endpoint(),
+        ...callAttributes(bed.standIn, 'chat', spec.provider, spec.chatModel),
         'gen_ai.request.stream': true,
         'gen_ai.response.id': id,
         'gen_ai.response.model': spec.chatModel,
@@ -194,10 +184,7 @@ export function describeOpenAiFormatSdk(spec: OpenAiFormatSdkSpec): void {
       const span = await onlySpan(bed.h);
       expect(span.name).toBe(`embeddings ${spec.embeddingModel}`);
       expect(span.attributes).toEqual({
-        'gen_ai.operation.name': 'embeddings',
-        'gen_ai.provider.name': spec.provider,
-        'gen_ai.request.model': spec.embeddingModel,
-        ...endpoint(),
+        ...callAttributes(bed.standIn, 'embeddings', spec.provider, spec.embeddingModel),
         'gen_ai.response.model': spec.embeddingModel,
         'gen_ai.embeddings.dimension.count': 8,
         ...(spec.embeddingUsage ? { 'gen_ai.usage.input_tokens': 3 } : {}),
