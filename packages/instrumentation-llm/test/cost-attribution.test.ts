@@ -7,6 +7,7 @@ import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { withAttribution, type UsageRecord } from '@tokenpath/instrumentation-llm';
 import { cumulativeReader, histogramPoints, tokenTotal } from './support/harness';
 import { openaiClient, useTestbed } from './support/testbed';
+import { callAttributes } from './support/behaviour';
 import raw from '../src/core/pricing/genai-prices.json';
 
 // Cost and attribution through the real SDKs over loopback HTTP to the stand-in. Expected amounts are computed here
@@ -83,12 +84,8 @@ describe('cost', () => {
     expect(point.value).toBeCloseTo(expected, 15);
     // The token metrics' low-cardinality attributes, plus the currency and where the amount comes from.
     expect(point.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
+      ...callAttributes(bed.standIn, 'chat', 'openai', 'gpt-4o-mini'),
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
       'gen_ai.usage.cost.currency': 'USD',
       'gen_ai.usage.cost.source': 'local',
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
+import { callAttributes, SAMPLING_ATTRIBUTES } from '../../support/behaviour';
 
 const bed = useTestbed(openaiClient);
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
@@ -26,18 +27,8 @@ describe('chat.completions.create', () => {
     expect(span.kind).toBe(SpanKind.CLIENT);
     const usage = bed.standIn.served[0].usage!;
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
-      'gen_ai.request.temperature': 0.2,
-      'gen_ai.request.top_p': 0.9,
-      'gen_ai.request.max_tokens': 50,
-      'gen_ai.request.seed': 7,
-      'gen_ai.request.stop_sequences': ['END'],
-      'gen_ai.request.frequency_penalty': 0.1,
-      'gen_ai.request.presence_penalty': 0.3,
+      ...callAttributes(bed.standIn, 'chat', 'openai', 'gpt-4o-mini'),
+      ...SAMPLING_ATTRIBUTES,
       'openai.request.service_tier': 'flex',
       'openai.api.type': 'chat_completions',
       'gen_ai.response.id': result.id,
@@ -66,12 +57,8 @@ describe('chat.completions.create', () => {
       output: served[0].completion_tokens + served[1].completion_tokens,
     });
     expect(tokens[0].attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
+      ...callAttributes(bed.standIn, 'chat', 'openai', 'gpt-4o-mini'),
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
       'gen_ai.token.type': tokens[0].attributes['gen_ai.token.type'],
     });
   });
