@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKETS_GEN_AI_CLIENT_DURATION, BUCKETS_GEN_AI_CLIENT_TOKEN_USAGE } from '@tokenpath/semconv';
+import { callAttributes } from '../support/behaviour';
 import { thrown, drain } from '../support/helpers';
 import { LATEST_COUNTERS, cacheWritingCall, chatAttributes, descriptors, messages, meterChatCall, metricViews, useProfileBed } from './support';
 
@@ -60,12 +61,8 @@ describe('the gen_ai_latest_experimental profile', () => {
     await bed.client.embeddings.create({ model: 'text-embedding-3-small', input: 'one two three' });
     const views = await metricViews(bed.h);
     const attributes = {
-      'gen_ai.operation.name': 'embeddings',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'text-embedding-3-small',
+      ...callAttributes(bed.standIn, 'embeddings', 'openai', 'text-embedding-3-small'),
       'gen_ai.response.model': 'text-embedding-3-small',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
     };
     expect(Object.keys(views).sort()).toEqual(['gen_ai.client.embeddings.duration', 'gen_ai.client.embeddings.operation.input_tokens']);
     expect(views['gen_ai.client.embeddings.operation.input_tokens'].points).toEqual([{ attributes, value: { count: 1, sum: 3 } }]);
@@ -76,13 +73,7 @@ describe('the gen_ai_latest_experimental profile', () => {
     const error = await thrown(() => bed.client.chat.completions.create({ model: 'error-429', messages }));
     expect(error.constructor.name).toBe('RateLimitError');
     const views = await metricViews(bed.h);
-    const attributes = {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'error-429',
-      'server.address': '127.0.0.1',
-      'server.port': bed.standIn.port,
-    };
+    const attributes = callAttributes(bed.standIn, 'chat', 'openai', 'error-429');
     for (const name of LATEST_COUNTERS) expect(views[name].points, name).toEqual([{ attributes: { ...attributes, ...unknown }, value: 0 }]);
     expect(views['gen_ai.client.inference.duration'].points).toEqual([
       { attributes: { ...attributes, 'error.type': 'RateLimitError' }, value: { count: 1, sum: expect.any(Number) } },

@@ -8,6 +8,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { Harness } from '../support/harness';
+import { callAttributes } from '../support/behaviour';
 import { onlySpan } from '../support/helpers';
 import { openaiClient, useTestbed, type Testbed } from '../support/testbed';
 import { anthropicClient } from '../providers/anthropic-ai-sdk/support';
@@ -77,15 +78,7 @@ export function useProfileBed(optIn: string | undefined): ProfileBed {
 
 /** The low-cardinality attributes of an OpenAI chat call on the stand-in. */
 export function chatAttributes(bed: ProfileBed, model: string, extra: Attributes = {}): Attributes {
-  return {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': model,
-    'gen_ai.response.model': `${model}-2024-07-18`,
-    'server.address': '127.0.0.1',
-    'server.port': bed.standIn.port,
-    ...extra,
-  };
+  return { ...callAttributes(bed.standIn, 'chat', 'openai', model), 'gen_ai.response.model': `${model}-2024-07-18`, ...extra };
 }
 
 export const messages = [{ role: 'user' as const, content: 'count these five words' }];
