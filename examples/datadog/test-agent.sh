@@ -3,6 +3,8 @@
 # offline --check mode.
 #   example_args "$@"          sets `check` (true with --check) and `node` (NODE, else the repository's node)
 #   example_env DIR            exports the settings of DIR/app.env
+#   run_two_providers          runs examples/apps/two-providers.cjs from the repository under the register entry
+#                              (the local LLM stand-in unless OPENAI_API_KEY / ANTHROPIC_API_KEY are set), output on stderr
 #   check_agent_start          starts the test agent on TRACE_PORT, OTLP_HTTP_PORT, OTLP_GRPC_PORT (default 8126,
 #                              4318, 4317); sets `trace_port` and `http_port`
 #   check_read EXPECT          prints what the test agent received as JSON (read-test-agent.mjs); 1 when EXPECT did
@@ -30,6 +32,10 @@ example_env() {
   set -a
   . "$1/app.env"
   set +a
+}
+
+run_two_providers() {
+  (cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
 }
 
 check_agent_start() {

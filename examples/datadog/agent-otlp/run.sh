@@ -27,7 +27,7 @@ if $check; then
 fi
 
 echo "agent-otlp: app -> $OTEL_EXPORTER_OTLP_ENDPOINT ($OTEL_EXPORTER_OTLP_PROTOCOL, metrics temporality $OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE)" >&2
-(cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
+run_two_providers
 $check || exit 0
 
 check_read otlp-traces,otlp-metrics

@@ -36,7 +36,7 @@ fi
 
 # The endpoint only: the headers carry the API key.
 echo "llmobs-direct: spans -> $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ($OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, dd-otlp-source=llmobs)" >&2
-(cd "$root" && "$node" examples/with-provider.mjs --require @tokenpath/instrumentation-llm/register examples/apps/two-providers.cjs >&2)
+run_two_providers
 $check || exit 0
 
 check_read otlp-traces
