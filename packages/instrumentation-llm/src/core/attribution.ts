@@ -16,6 +16,18 @@ export type AttributionValues = Readonly<Record<string, string>>;
 const ATTRIBUTION_KEY = createContextKey('@tokenpath/instrumentation-llm attribution');
 
 /**
+ * What withAttribution puts in the context: its values, and how the policy that last read them
+ * attributes them. One scope usually covers many calls of one policy, so that reading is kept with
+ * the scope (a WeakMap keyed by scope cost an ephemeron entry and its GC per scope, i.e. per call
+ * for an app that attributes each request).
+ */
+interface AttributionScope {
+  readonly values: AttributionValues;
+  policy: Attribution | undefined;
+  call: CallAttribution | undefined;
+}
+
+/**
  * Runs `fn` with `attributes` attributed to every LLM call it makes, awaited or not. Nested calls
  * merge: inner values win over outer ones. Values are strings (numbers and booleans are written as
  * strings); other values are left out. Returns what `fn` returns; never throws anything but what
@@ -29,14 +41,18 @@ export function withAttribution<T>(attributes: Readonly<Record<string, string | 
   let scoped: Context;
   try {
     const active = activeContext();
-    const outer = active.getValue(ATTRIBUTION_KEY) as AttributionValues | undefined;
-    const merged: Record<string, string> = { ...outer };
-    for (const [key, value] of Object.entries(attributes ?? {})) {
+    const outer = (active.getValue(ATTRIBUTION_KEY) as AttributionScope | undefined)?.values;
+    const merged: Record<string, string> = outer === undefined ? {} : { ...outer };
+    // for-in over own keys: no array per entry (this runs once per attributed request).
+    for (const key in attributes) {
+      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+      const value = attributes[key];
       if (key !== '' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
         merged[key] = String(value);
       }
     }
-    scoped = active.setValue(ATTRIBUTION_KEY, Object.freeze(merged));
+    const scope: AttributionScope = { values: Object.freeze(merged), policy: undefined, call: undefined };
+    scoped = active.setValue(ATTRIBUTION_KEY, scope);
   } catch (error) {
     instrumentationDiag.error('tokenpath: withAttribution could not set the attribution; fn runs without it', error);
     return fn();
@@ -67,8 +83,6 @@ export class Attribution {
   private readonly baggageKeys: readonly string[];
   private readonly metricKeys: readonly string[];
   private readonly budget: ValueBudget;
-  /** One withAttribution scope usually covers many calls: its metric attributes are worked out once. */
-  private readonly byScope = new WeakMap<AttributionValues, CallAttribution>();
 
   constructor(options: AttributionOptions) {
     this.baggageKeys = options.baggageKeys ?? [];
@@ -78,7 +92,8 @@ export class Attribution {
 
   /** The attribution of a call started in `parent`: withAttribution's values over allowlisted baggage; undefined when none. */
   of(parent: Context): CallAttribution | undefined {
-    const scoped = parent.getValue(ATTRIBUTION_KEY) as AttributionValues | undefined;
+    const scope = parent.getValue(ATTRIBUTION_KEY) as AttributionScope | undefined;
+    const scoped = scope?.values;
     let values = scoped;
     if (this.baggageKeys.length > 0) {
       const baggage = propagation.getBaggage(parent);
@@ -93,11 +108,11 @@ export class Attribution {
     }
     if (values === undefined) return undefined;
     if (values !== scoped) return this.attribute(values);
-    let call = this.byScope.get(values);
-    if (call === undefined) {
-      call = this.attribute(values);
-      this.byScope.set(values, call);
-    }
+    // The scope's metric attributes are worked out once per policy (scope is set when values are).
+    if (scope!.policy === this) return scope!.call;
+    const call = this.attribute(values);
+    scope!.policy = this;
+    scope!.call = call;
     return call;
   }
 

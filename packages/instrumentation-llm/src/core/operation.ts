@@ -36,6 +36,22 @@ import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
 import { activeContext } from './context';
 
+/**
+ * The names and values `finish` writes on every call, read once: a named import of
+ * `@tokenpath/semconv` compiles to a read through its CommonJS `export *` getter, one closure that
+ * every name shares, so each read per call was a megamorphic lookup and each key a generic store.
+ */
+const COST_AMOUNT = ATTR_GEN_AI_USAGE_COST_AMOUNT;
+const COST_CURRENCY = ATTR_GEN_AI_USAGE_COST_CURRENCY;
+const COST_SOURCE = ATTR_GEN_AI_USAGE_COST_SOURCE;
+const COST_SOURCE_LOCAL = GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
+const COST_PRICE_TABLE = ATTR_TOKENPATH_COST_PRICE_TABLE;
+const USAGE_SOURCE = ATTR_TOKENPATH_USAGE_SOURCE;
+const USAGE_SOURCE_PROVIDER = TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER;
+const USAGE_SOURCE_NONE = TOKENPATH_USAGE_SOURCE_VALUE_NONE;
+/** Fixed for the life of the process (`performance.timeOrigin` is a getter). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** What an adapter knows before the call is made. */
 export interface OperationStart {
   /** `gen_ai.operation.name` value. */
@@ -205,13 +221,13 @@ export class GenAiOperation {
       this.response.model,
       this.start.request.model,
       this.usage,
-      performance.timeOrigin + this.startTime,
+      TIME_ORIGIN + this.startTime,
     );
     if (cost !== undefined) {
       instruments.cost.add(cost.amount, {
         ...attributes,
-        [ATTR_GEN_AI_USAGE_COST_CURRENCY]: cost.currency,
-        [ATTR_GEN_AI_USAGE_COST_SOURCE]: GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+        [COST_CURRENCY]: cost.currency,
+        [COST_SOURCE]: COST_SOURCE_LOCAL,
       });
     }
 
@@ -234,14 +250,14 @@ export class GenAiOperation {
         }
         // Says whether the counts are the provider's or missing (an aborted stream, a host that
         // never reports usage): a missing count stays missing, never an estimate.
-        out[ATTR_TOKENPATH_USAGE_SOURCE] = stated ? TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER : TOKENPATH_USAGE_SOURCE_VALUE_NONE;
+        out[USAGE_SOURCE] = stated ? USAGE_SOURCE_PROVIDER : USAGE_SOURCE_NONE;
       }
       if (ttfc !== undefined) out[p.timeToFirstChunk] = ttfc;
       if (cost !== undefined) {
-        out[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-        out[ATTR_GEN_AI_USAGE_COST_CURRENCY] = cost.currency;
-        out[ATTR_GEN_AI_USAGE_COST_SOURCE] = GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL;
-        out[ATTR_TOKENPATH_COST_PRICE_TABLE] = cost.priceTable;
+        out[COST_AMOUNT] = cost.amount;
+        out[COST_CURRENCY] = cost.currency;
+        out[COST_SOURCE] = COST_SOURCE_LOCAL;
+        out[COST_PRICE_TABLE] = cost.priceTable;
       }
       if (errorType !== undefined) {
         out[p.errorType] = errorType;
