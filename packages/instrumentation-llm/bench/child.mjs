@@ -2,9 +2,11 @@
  * One measured configuration, in its own process (spawned by run.mjs with --expose-gc).
  *
  *   BENCH_SDK    = openai (default) | anthropic (see anthropic.mjs)
- *   BENCH_CONFIG = sdk | otel | tokenpath | contrib | floor-ctx | floor-observe | floor-span | floor
- *                  (the floor-* configs: see floor.mjs); anthropic: sdk | otel | otel-sdkoff | tokenpath
- *                  | tokenpath-sdkoff | openllmetry | openinference (peers.mjs)
+ *   BENCH_CONFIG = sdk | otel | tokenpath | tokenpath-plain | contrib | openllmetry | floor-ctx
+ *                  | floor-observe | floor-span | floor (the floor-* configs: see floor.mjs); anthropic:
+ *                  sdk | otel | otel-sdkoff | tokenpath | tokenpath-sdkoff | openllmetry | openinference
+ *                  (peers.mjs). `tokenpath` is everything on (cost, usage records, attribution through
+ *                  withAttribution with a metric key); `tokenpath-plain` the defaults.
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
@@ -29,7 +31,10 @@ const SDK = process.env.BENCH_SDK ?? 'openai';
 const CONFIG = process.env.BENCH_CONFIG;
 const OPENAI_MAJOR = process.env.BENCH_OPENAI;
 const FLOOR_LEVELS = { 'floor-ctx': 'ctx', 'floor-observe': 'observe', 'floor-span': 'span', floor: 'full' };
-const CONFIGS = SDK === 'anthropic' ? ANTHROPIC_CONFIGS : ['sdk', 'otel', 'tokenpath', 'contrib', ...Object.keys(FLOOR_LEVELS)];
+const CONFIGS =
+  SDK === 'anthropic'
+    ? ANTHROPIC_CONFIGS
+    : ['sdk', 'otel', 'tokenpath', 'tokenpath-plain', 'contrib', 'openllmetry', ...Object.keys(FLOOR_LEVELS)];
 const isFloor = SDK === 'openai' && CONFIG in FLOOR_LEVELS;
 if (SDK !== 'openai' && SDK !== 'anthropic') throw new Error(`BENCH_SDK must be openai or anthropic, got ${SDK}`);
 if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')} (${SDK}), got ${CONFIG}`);
@@ -37,6 +42,12 @@ if (SDK === 'openai' && OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new 
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
 
 const requireHere = createRequire(import.meta.url);
+
+/** The attribution key tokenpath's everything-on configs allowlist for metric points (the floor's too). */
+const ATTRIBUTION_METRIC_KEY = 'tenant.id';
+/** Tenants rotated over the calls: well within the default budget of 100 values per key. */
+const TENANTS = Array.from({ length: 20 }, (_, i) => `tenant-${i}`);
+const attributionOf = (i) => ({ [ATTRIBUTION_METRIC_KEY]: TENANTS[i % TENANTS.length], 'app.feature': 'bench' });
 
 // ---------------------------------------------------------------------------------------------
 // 1. The OpenTelemetry SDK (every config but `sdk`).
@@ -73,7 +84,8 @@ if (CONFIG !== 'sdk') {
         // Never full: no span may take the cheap "dropped" path. Batches of 512 are exported
         // (synchronously, by the no-op exporter) as they fill, like a busy production process.
         maxQueueSize: 1 << 20,
-        maxExportBatchSize: 512,
+        // BENCH_MAX_EXPORT_BATCH: how many ended spans wait in the queue at most (GC experiments).
+        maxExportBatchSize: Number(process.env.BENCH_MAX_EXPORT_BATCH ?? 512),
         scheduledDelayMillis: 1000,
       }),
     ],
@@ -101,15 +113,55 @@ if (CONFIG !== 'sdk') {
 // 2. The instrumentation, constructed before the SDK is required so that its hook patches it.
 // ---------------------------------------------------------------------------------------------
 let instrumentation;
-if (CONFIG === 'tokenpath' || (SDK === 'anthropic' && CONFIG === 'tokenpath-sdkoff')) {
+/**
+ * How each call is made: `(fn) => fn()`, or for tokenpath's everything-on configs inside
+ * `withAttribution` with a tenant of the rotation (a new scope per call, as an app that attributes
+ * each request does), and for the floor inside its own equivalent (floor.mjs).
+ */
+let callIn = (fn) => fn();
+/** tokenpath's onUsage hook adds every record up here; verify() reports it. */
+const ledger = { records: 0, inputTokens: 0, outputTokens: 0, cost: 0, attributed: 0, currency: undefined };
+const EVERYTHING_ON = CONFIG === 'tokenpath' || CONFIG === 'tokenpath-sdkoff';
+/** openai streams made without stream_options, tokenpath (and the floor) asking for the usage. */
+const ASKS_FOR_USAGE = SDK === 'openai' && (CONFIG === 'tokenpath' || CONFIG === 'floor');
+if (CONFIG === 'tokenpath' || CONFIG === 'tokenpath-plain' || (SDK === 'anthropic' && CONFIG === 'tokenpath-sdkoff')) {
   // BENCH_TOKENPATH_DIR: another build of the package (a copy of its folder with dist/), to time a
   // change against the build before it in one run (its dependencies resolve from its own location).
   const dir = process.env.BENCH_TOKENPATH_DIR;
-  const { LlmInstrumentation } = dir ? createRequire(path.join(dir, 'package.json'))(dir) : requireHere('@tokenpath/instrumentation-llm');
-  instrumentation = new LlmInstrumentation();
+  const tokenpath = dir ? createRequire(path.join(dir, 'package.json'))(dir) : requireHere('@tokenpath/instrumentation-llm');
+  if (EVERYTHING_ON) {
+    // Everything on: the full default attribute set, cost (on by default from the bundled table),
+    // a usage record per call to a hook, attribution on spans and, for the allowlisted key, on
+    // metric points (within its budget). Content capture stays off, as in every config.
+    instrumentation = new tokenpath.LlmInstrumentation({
+      onUsage(record) {
+        ledger.records++;
+        ledger.inputTokens += record.tokens.input ?? 0;
+        ledger.outputTokens += record.tokens.output ?? 0;
+        if (record.cost) {
+          ledger.cost += record.cost.amount;
+          ledger.currency = record.cost.currency;
+        }
+        if (record.attribution?.[ATTRIBUTION_METRIC_KEY]) ledger.attributed++;
+      },
+      attributionMetricKeys: [ATTRIBUTION_METRIC_KEY],
+    });
+    const { withAttribution } = tokenpath;
+    let i = 0;
+    callIn = (fn) => withAttribution(attributionOf(i++), fn);
+  } else {
+    // tokenpath-plain (--plain): the defaults, nothing configured, calls made without attribution.
+    instrumentation = new tokenpath.LlmInstrumentation();
+  }
 } else if (CONFIG === 'contrib' && SDK === 'openai') {
   const { OpenAIInstrumentation } = requireHere('@opentelemetry/instrumentation-openai');
   instrumentation = new OpenAIInstrumentation();
+} else if (CONFIG === 'openllmetry' && SDK === 'openai') {
+  // OpenLLMetry (Traceloop) for openai: spans only, no metrics. Its content capture (on by default)
+  // off, as tokenpath's is. It resolves its own nested @opentelemetry/api (1.9): the tracer
+  // provider is given to it directly, and verify() checks that its spans reached the exporter.
+  const { OpenAIInstrumentation } = requireHere('@traceloop/instrumentation-openai');
+  instrumentation = new OpenAIInstrumentation({ traceContent: false });
 } else if (SDK === 'anthropic' && CONFIG in ANTHROPIC_PEERS) {
   // Installed by run.mjs (installSdkVersion) into its own folder, with its own dependencies.
   const peer = ANTHROPIC_PEERS[CONFIG];
@@ -136,8 +188,15 @@ function setupOpenAI() {
   if (!openaiVersion.startsWith(`${OPENAI_MAJOR}.`)) {
     throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
   }
-  if (isFloor) installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG]);
+  if (isFloor) callIn = installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG], { ledger, metricKey: ATTRIBUTION_METRIC_KEY, attributionOf }).callIn;
   const { isWrapped } = requireHere('@opentelemetry/instrumentation');
+  // OpenLLMetry declares openai >=4 <7: on 7 its own hook leaves the SDK alone, so it is applied
+  // with its manuallyInstrument() (outside its declared range; verify() checks its spans).
+  let forced = false;
+  if (CONFIG === 'openllmetry' && !isWrapped(OpenAI.Chat.Completions.prototype.create)) {
+    instrumentation.manuallyInstrument(OpenAI);
+    forced = true;
+  }
   const patched = isWrapped(OpenAI.Chat.Completions.prototype.create);
   if (isFloor && !patched) throw new Error(`${CONFIG}: create is not wrapped`);
   if (instrumentation && !patched) {
@@ -174,13 +233,18 @@ function setupOpenAI() {
     sink += completion.usage.total_tokens;
   }
 
+  // Every config's stream carries the usage chunk. The others ask for it themselves (contrib records
+  // stream usage only when it is sent); tokenpath everything on (and its floor) is called as an app
+  // that did not ask: tokenpath asks for it, and hands the caller the stream it asked for (the usage
+  // chunk withheld, the other chunks without their `usage` key). The in-memory server sends the
+  // same bytes either way.
+  const streamParams = ASKS_FOR_USAGE
+    ? { ...REQUEST, stream: true }
+    : { ...REQUEST, stream: true, stream_options: { include_usage: true } };
+  const streamChunksSeen = ASKS_FOR_USAGE ? STREAM_CHUNKS : STREAM_CHUNKS + 1;
+
   async function streamOnce() {
-    // include_usage for every config (contrib records stream usage only when it is sent).
-    const stream = await sseClient.chat.completions.create({
-      ...REQUEST,
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    const stream = await sseClient.chat.completions.create({ ...streamParams });
     let n = 0;
     for await (const chunk of stream) {
       n++;
@@ -195,15 +259,19 @@ function setupOpenAI() {
     if (completion.usage?.prompt_tokens !== 24 || completion.choices?.[0]?.finish_reason !== 'stop') {
       throw new Error('unexpected completion from the in-memory fetch');
     }
-    const stream = await sseClient.chat.completions.create({ ...REQUEST, stream: true, stream_options: { include_usage: true } });
+    const stream = await sseClient.chat.completions.create({ ...streamParams });
     let chunks = 0;
     let usage;
+    let usageKeys = 0;
     for await (const chunk of stream) {
       chunks++;
       if (chunk.usage) usage = chunk.usage;
+      if ('usage' in chunk) usageKeys++;
     }
-    if (chunks !== STREAM_CHUNKS + 1 || usage?.completion_tokens !== STREAM_CHUNKS) {
-      throw new Error(`unexpected stream: ${chunks} chunks, usage ${JSON.stringify(usage)}`);
+    // Asked by tokenpath: the caller sees the stream without the option (no usage chunk, no usage key).
+    const expected = ASKS_FOR_USAGE ? usage === undefined && usageKeys === 0 : usage?.completion_tokens === STREAM_CHUNKS;
+    if (chunks !== streamChunksSeen || !expected) {
+      throw new Error(`unexpected stream: ${chunks} chunks, usage ${JSON.stringify(usage)}, ${usageKeys} chunks with a usage key`);
     }
     calls.chat++;
     calls.stream++;
@@ -212,7 +280,7 @@ function setupOpenAI() {
   return {
     cases: { chat: chatOnce, stream: streamOnce },
     sanity,
-    info: { sdk: 'openai', openai: openaiVersion, openaiPath: path.relative(repoRoot, openaiPath), patched },
+    info: { sdk: 'openai', openai: openaiVersion, openaiPath: path.relative(repoRoot, openaiPath), patched, forced },
   };
 }
 
@@ -224,7 +292,7 @@ const CASES = under.cases;
 
 async function loop(kind, n) {
   const fn = CASES[kind];
-  for (let i = 0; i < n; i++) await fn();
+  for (let i = 0; i < n; i++) await callIn(fn);
   calls[kind] += n;
 }
 
@@ -287,11 +355,21 @@ async function verify() {
       for (const metric of scope.metrics) {
         let count = 0;
         let points = 0;
+        let sum = 0;
+        const keys = new Set();
+        const tenants = new Set();
         for (const p of metric.dataPoints) {
           points++;
-          count += p.value?.count ?? 0;
+          // Histograms: count and sum of the recorded values; counters: the value is the sum.
+          if (typeof p.value === 'number') sum += p.value;
+          else {
+            count += p.value?.count ?? 0;
+            sum += p.value?.sum ?? 0;
+          }
+          for (const k of Object.keys(p.attributes)) keys.add(k);
+          if (p.attributes[ATTRIBUTION_METRIC_KEY] !== undefined) tenants.add(p.attributes[ATTRIBUTION_METRIC_KEY]);
         }
-        metrics[metric.descriptor.name] = { scope: scope.scope.name, count, points };
+        metrics[metric.descriptor.name] = { scope: scope.scope.name, count, points, sum, keys: [...keys].sort(), tenants: tenants.size };
       }
     }
   }
@@ -302,6 +380,7 @@ async function verify() {
     exportBatches: exported.batches,
     lastSpan: spanSummary(exported.last),
     metrics,
+    ledger: { ...ledger },
   };
 }
 

@@ -11,20 +11,42 @@
  *   observe  + the result observed like tokenpath does: `_thenUnwrap()` for the completion, the
  *            stream's `iterator` replaced by a wrapper whose `next()` adds one `.then()` per chunk;
  *   span     + a real span: startSpan with the request attributes, setAttributes at the end, end();
- *   full     + the histogram records = `floor`.
+ *   full     + everything tokenpath's everything-on config emits besides: the histogram records,
+ *            the cost (priced with the model's list price written in here) as span attributes and
+ *            a counter, attribution (a context value set per call, as withAttribution does) on the
+ *            span and its metric key on the metric points, a usage record per call handed to the
+ *            same hook, and a stream whose caller set no stream_options asked for its usage and
+ *            handed on as the caller asked (usage chunk withheld, no `usage` key) = `floor`.
  */
 import { performance } from 'node:perf_hooks';
 
 const LEVELS = ['ctx', 'observe', 'span', 'full'];
 
-export function installFloor(requireHere, OpenAI, level = 'full') {
+const INCLUDE_USAGE = Object.freeze({ include_usage: true });
+
+/** A chunk as the caller would have had it without stream_options: the usage chunk withheld (undefined), no `usage` key on the others. */
+function asCallerAsked(chunk) {
+  if (chunk.usage) return undefined;
+  const { usage: _, ...rest } = chunk;
+  return rest;
+}
+
+/** gpt-4o-mini's list price in USD per token (input, output), as the bundled table has it. */
+const PRICE = { input: 0.15e-6, output: 0.6e-6 };
+
+/**
+ * `everything`: { ledger, metricKey, attributionOf } from child.mjs (the `full` level's usage
+ * records go to the same accumulation as tokenpath's hook). Returns `callIn(fn)`, how the child
+ * makes each call: at `full`, inside a context holding the call's attribution.
+ */
+export function installFloor(requireHere, OpenAI, level = 'full', everything = undefined) {
   const rank = LEVELS.indexOf(level);
   if (rank < 0) throw new Error(`unknown floor level ${level}`);
   const observe = rank >= 1;
   const withSpan = rank >= 2;
   const withMetrics = rank >= 3;
 
-  const { context, trace, metrics, SpanKind, INVALID_SPAN_CONTEXT } = requireHere('@opentelemetry/api');
+  const { context, trace, metrics, createContextKey, SpanKind, INVALID_SPAN_CONTEXT } = requireHere('@opentelemetry/api');
   const { PROFILE_INCUBATING_1_45: profile } = requireHere('@tokenpath/semconv');
   const tracer = trace.getTracer('bench-floor');
   const meter = metrics.getMeter('bench-floor');
@@ -37,6 +59,11 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
   const duration = histogram(profile.metrics.operationDuration);
   const tokens = histogram(profile.metrics.tokenUsage);
   const ttfcHistogram = histogram(profile.metrics.timeToFirstChunk);
+  const costCounter = meter.createCounter('tokenpath.client.cost', { unit: '{cost}' });
+  const ATTRIBUTION = createContextKey('bench-floor attribution');
+  const { ledger, metricKey, attributionOf } = everything ?? {};
+  let nth = 0;
+  const callIn = withMetrics && everything ? (fn) => context.with(context.active().setValue(ATTRIBUTION, attributionOf(nth++)), fn) : (fn) => fn();
 
   const proto = OpenAI.Chat.Completions.prototype;
   const original = proto.create;
@@ -49,10 +76,13 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
       'server.address': 'api.openai.com',
       'server.port': 443,
     };
+    const attribution = withMetrics ? context.active().getValue(ATTRIBUTION) : undefined;
+    const metricBase = attribution ? { ...base, [metricKey]: attribution[metricKey] } : base;
     const span = withSpan
       ? tracer.startSpan(`chat ${params.model}`, {
           kind: SpanKind.CLIENT,
           attributes: {
+            ...attribution,
             ...base,
             'gen_ai.request.temperature': params.temperature,
             'gen_ai.request.max_tokens': params.max_tokens,
@@ -62,31 +92,74 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
         })
       : trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const ctx = trace.setSpan(context.active(), span);
-    const promise = context.with(ctx, () => original.call(this, params, options));
+    // Everything on, a stream whose caller set no stream_options: asked for its usage (see reshape).
+    const asks = withMetrics && everything && params.stream === true && params.stream_options === undefined;
+    const sent = asks ? { ...params, stream_options: INCLUDE_USAGE } : params;
+    const promise = context.with(ctx, () => original.call(this, sent, options));
     if (!observe) return promise;
 
     const end = (r, usage, ttfc) => {
+      const seconds = (performance.now() - start) / 1000;
+      let cost;
       if (withMetrics) {
-        const attrs = { ...base, 'gen_ai.response.model': r.model };
-        duration.record((performance.now() - start) / 1000, attrs);
+        const attrs = { ...metricBase, 'gen_ai.response.model': r.model };
+        duration.record(seconds, attrs);
         tokens.record(usage.prompt_tokens, { ...attrs, 'gen_ai.token.type': 'input' });
         tokens.record(usage.completion_tokens, { ...attrs, 'gen_ai.token.type': 'output' });
         if (ttfc !== undefined) ttfcHistogram.record(ttfc, attrs);
+        if (everything) {
+          cost = usage.prompt_tokens * PRICE.input + usage.completion_tokens * PRICE.output;
+          costCounter.add(cost, { ...attrs, 'gen_ai.usage.cost.currency': 'USD', 'gen_ai.usage.cost.source': 'local' });
+        }
       }
-      if (!withSpan) return;
-      span.setAttributes({
-        'gen_ai.response.id': r.id,
-        'gen_ai.response.model': r.model,
-        'gen_ai.response.finish_reasons': r.finishReasons,
-        'openai.response.service_tier': r.service_tier,
-        'openai.response.system_fingerprint': r.system_fingerprint,
-        'gen_ai.usage.input_tokens': usage.prompt_tokens,
-        'gen_ai.usage.output_tokens': usage.completion_tokens,
-        'gen_ai.usage.cache_read.input_tokens': usage.prompt_tokens_details?.cached_tokens,
-        'gen_ai.usage.reasoning.output_tokens': usage.completion_tokens_details?.reasoning_tokens,
-        ...(ttfc !== undefined ? { 'gen_ai.response.time_to_first_chunk': ttfc } : {}),
-      });
-      span.end();
+      if (withSpan) {
+        span.setAttributes({
+          'gen_ai.response.id': r.id,
+          'gen_ai.response.model': r.model,
+          'gen_ai.response.finish_reasons': r.finishReasons,
+          'openai.response.service_tier': r.service_tier,
+          'openai.response.system_fingerprint': r.system_fingerprint,
+          'gen_ai.usage.input_tokens': usage.prompt_tokens,
+          'gen_ai.usage.output_tokens': usage.completion_tokens,
+          'gen_ai.usage.cache_read.input_tokens': usage.prompt_tokens_details?.cached_tokens,
+          'gen_ai.usage.reasoning.output_tokens': usage.completion_tokens_details?.reasoning_tokens,
+          'tokenpath.usage.source': 'provider',
+          ...(ttfc !== undefined ? { 'gen_ai.response.time_to_first_chunk': ttfc } : {}),
+          ...(cost !== undefined
+            ? {
+                'gen_ai.usage.cost.amount': cost,
+                'gen_ai.usage.cost.currency': 'USD',
+                'gen_ai.usage.cost.source': 'local',
+                'tokenpath.cost.price_table': 'bench',
+              }
+            : {}),
+        });
+        span.end();
+      }
+      if (withMetrics && everything) {
+        // The usage record, as tokenpath's hook receives it, to the same accumulation.
+        const { traceId, spanId } = span.spanContext();
+        const record = {
+          provider: 'openai',
+          operation: 'chat',
+          requestModel: params.model,
+          responseModel: r.model,
+          stream: params.stream === true,
+          tokens: { input: usage.prompt_tokens, output: usage.completion_tokens },
+          cost: { amount: cost, currency: 'USD' },
+          attribution: attribution && { ...attribution },
+          durationSeconds: seconds,
+          endTimeUnixMs: Date.now(),
+          traceId,
+          spanId,
+        };
+        ledger.records++;
+        ledger.inputTokens += record.tokens.input;
+        ledger.outputTokens += record.tokens.output;
+        ledger.cost += record.cost.amount;
+        ledger.currency = record.cost.currency;
+        if (record.attribution?.[metricKey]) ledger.attributed++;
+      }
     };
 
     if (!params.stream) {
@@ -109,23 +182,32 @@ export function installFloor(requireHere, OpenAI, level = 'full') {
         if (c.usage) usage = c.usage;
       },
       () => end({ ...facts, finishReasons }, usage, (first - start) / 1000),
+      asks ? asCallerAsked : undefined,
     );
   }
   replaceCreate(proto, create);
+  return { callIn };
 }
 
 /**
  * The stream of a Stainless APIPromise observed like tokenpath does: its `iterator` replaced by a
  * wrapper whose `next()` adds one `.then()` per chunk; `onChunk` sees each chunk, `onDone` the end.
  */
-function observeStream(promise, onChunk, onDone) {
+function observeStream(promise, onChunk, onDone, reshape) {
   return promise._thenUnwrap((stream) => {
     const iterator = stream.iterator;
     stream.iterator = function () {
       const source = iterator.call(this);
       const onResult = (result) => {
         if (result.done) onDone();
-        else onChunk(result.value);
+        else {
+          onChunk(result.value);
+          if (reshape) {
+            // As the caller would have had it: a withheld chunk is replaced by the next one.
+            const value = reshape(result.value);
+            return value === undefined ? source.next().then(onResult) : { done: false, value };
+          }
+        }
         return result;
       };
       return {

@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: per-call overhead and heap growth of @tokenpath/instrumentation-llm against the
- * uninstrumented SDK, the OpenTelemetry SDK alone, and @opentelemetry/instrumentation-openai; and
+ * `npm run bench`: per-call overhead and heap growth of @tokenpath/instrumentation-llm, everything
+ * on (cost, a usage record per call, attribution through withAttribution with a metric key), against
+ * the uninstrumented SDK, the OpenTelemetry SDK alone, @opentelemetry/instrumentation-openai,
+ * OpenLLMetry's @traceloop/instrumentation-openai (a span per call, no metrics) and `floor` (the same
+ * telemetry hand-written with nothing else, bench/floor.mjs); and
  * for @anthropic-ai/sdk (no contrib instrumentation exists) against the instrumentations that do
  * exist: the SDK's own tracing, on by default once a tracer provider is registered, and the
  * third-party ones in bench/peers.mjs (see ANTHROPIC below and bench/anthropic.mjs).
@@ -11,19 +14,24 @@
  * of them alike. Wall-clock and process CPU time are both recorded. If tokenpath misses the target
  * (or with --profile), otel, tokenpath and contrib are profiled with --cpu-prof (bench/profile.mjs).
  *
- *   node packages/instrumentation-llm/bench/run.mjs [--profile | --no-profile] [--floor | --ladder] [--quick] [--out=<name>]
+ *   node packages/instrumentation-llm/bench/run.mjs [--profile | --no-profile] [--ladder] [--plain] [--quick] [--out=<name>]
  *
- * --floor adds the `floor` config (bench/floor.mjs: the same span and metrics, hand-written with
- * nothing else) to the openai 6 comparison: an estimate of what the OpenTelemetry SDK alone costs;
- * --ladder adds its four levels (floor-ctx, floor-observe, floor-span, floor), which split that
- * cost up. Results go to results/<--out name>.json/.md (default latest).
+ * The openai targets (issue 10), all from one run: tokenpath's overhead over otel at most contrib's
+ * (openai 6); tokenpath's own code, i.e. its overhead over `floor`, at most 5 µs per non-stream call
+ * and 0.5 µs per stream chunk; on openai 7 no more overhead than on openai 6; the heap flat. Reported
+ * beside them: tokenpath's overhead against OpenLLMetry's (the aim: at most a span-only
+ * instrumentation's). --ladder adds the floor's lower levels (floor-ctx, floor-observe, floor-span)
+ * to both majors, which split the floor's cost up (and show where openai 7 costs more); --plain adds `tokenpath-plain` (the defaults, no
+ * attribution, no hook), which shows what everything-on adds. Results go to results/<--out
+ * name>.json/.md (default latest).
  *
  * Environment overrides: BENCH_ROUNDS, BENCH_CHAT_N, BENCH_CHAT_WARMUP, BENCH_STREAM_N,
  * BENCH_STREAM_WARMUP, BENCH_MEMORY_N (openai); BENCH_ANTHROPIC_ROUNDS, BENCH_ANTHROPIC_CHAT_N,
  * BENCH_ANTHROPIC_STREAM_N (anthropic). --no-anthropic skips the Anthropic comparisons;
  * --anthropic-only runs only those; --anthropic-split adds `tokenpath-sdkoff` to them (tokenpath
  * with the SDK's own spans off, so without the trace-context headers tokenpath sends for it).
- * Profiles (--profile, or on a missed target) cover openai 6 only.
+ * Profiles (--profile: openai 6 and 7; on a missed target: the major that missed it) are taken of
+ * otel, tokenpath and floor (and contrib on 6).
  */
 import { fork, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,6 +72,12 @@ const SETTINGS = {
   // Heap in steady state (after warm-up and all timed rounds): `windows` windows of `calls` calls.
   memory: { windows: quick ? 2 : 3, calls: int('BENCH_MEMORY_N', quick ? 2000 : 15000) },
   flatHeapKBPer1000Calls: 1,
+  /** tokenpath's overhead over otel at most this × contrib's (openai 6). */
+  contribRatio: 1,
+  /** tokenpath's own code (its overhead over `floor`): µs per non-stream call, µs per stream chunk. */
+  ownChatUs: 5,
+  ownChunkUs: 0.5,
+  /** The Anthropic comparisons keep the earlier target: ≤ this × each other instrumentation's overhead. */
   targetRatio: 0.5,
   spanProcessor:
     'BatchSpanProcessor (maxQueueSize 1,048,576, maxExportBatchSize 512, scheduledDelayMillis 1000) to a no-op exporter that counts spans; same for every config',
@@ -71,6 +85,34 @@ const SETTINGS = {
   contextManager: 'AsyncLocalStorageContextManager',
 };
 const CASE_LABEL = { chat: 'non-stream chat', stream: `stream (${STREAM_CHUNKS} chunks + usage)` };
+/** What the openai configs are, for the report. */
+const OPENAI_CONFIGS_TEXT = [
+  'openai configs:',
+  '',
+  '- `sdk`: no OpenTelemetry at all. `otel`: the OpenTelemetry SDK registered (tracer and meter providers, context manager), no instrumentation: every overhead below is over this.',
+  "- `tokenpath`: everything on: the full default attribute set, cost (from the bundled price table: gpt-4o-mini is priced), a usage record per call to an `onUsage` hook (which adds the records up), " +
+    "and every call made inside `withAttribution({ 'tenant.id', 'app.feature' })` (a new scope per call, 20 tenants rotated) with `tenant.id` allowlisted for metric points. Content capture off, as in every config.",
+  ...(args.has('--plain') ? ['- `tokenpath-plain` (--plain): the defaults, nothing configured, no attribution.'] : []),
+  '- `contrib`: @opentelemetry/instrumentation-openai (span, token-usage and duration histograms, log events to the no-op logger). openai 6 only (it supports <7).',
+  "- `openllmetry`: @traceloop/instrumentation-openai 0.27 with content capture off (its default is on): one span per call with usage, no metrics. It resolves its own nested @opentelemetry/api; it is given the tracer provider directly and its spans are counted at the exporter. " +
+    'It declares openai >=4 <7: on openai 7 it is applied with its `manuallyInstrument()`.',
+  '- `floor`: bench/floor.mjs, the same telemetry as `tokenpath` hand-written with nothing else (no safety nets, no feature detection, no provider table, the price written in): its overhead is what the OpenTelemetry SDK and the observation itself cost; tokenpath over floor is tokenpath\'s own code.',
+  ...(args.has('--ladder')
+    ? ['- `floor-ctx`, `floor-observe`, `floor-span` (--ladder): the floor\'s lower levels: a context around the call; + the result observed; + a span (no metrics).']
+    : []),
+].join('\n');
+
+/** Chunks a bench stream yields (the usage chunk included): the per-chunk figures divide by this. */
+const STREAM_YIELDED = STREAM_CHUNKS + 1;
+/** openai configs that make one span per call; of those, the ones that record the GenAI metrics; and the everything-on ones. */
+const SPAN_CONFIGS = new Set(['tokenpath', 'tokenpath-plain', 'contrib', 'openllmetry', 'floor-span', 'floor']);
+const METRIC_CONFIGS = new Set(['tokenpath', 'tokenpath-plain', 'contrib', 'floor']);
+const EVERYTHING_CONFIGS = new Set(['tokenpath', 'floor']);
+/** Overheads over otel are computed for these (when present). */
+const MEASURED = ['tokenpath', 'tokenpath-plain', 'contrib', 'openllmetry', 'floor-ctx', 'floor-observe', 'floor-span', 'floor'];
+/** Tenants the child rotates (child.mjs TENANTS) and the key allowlisted for metrics. */
+const BENCH_TENANTS = 20;
+const BENCH_METRIC_KEY = 'tenant.id';
 
 /**
  * @anthropic-ai/sdk, two comparisons: 1.x (repo root) and 0.x (the tests' copy), since OpenLLMetry's
@@ -187,6 +229,30 @@ const median = (xs) => {
 };
 const r2 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Math.round(x * 100) / 100);
 const r3 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
+
+/**
+ * What everything on must show (tokenpath, and the floor that emits the same): one usage record
+ * per call, each priced; the calls made in the timed loops attributed (all but the two sanity
+ * calls); the cost counter's total equal to the records' total; the tenant key on the token-usage
+ * points (one series per tenant, all 20) and on the last span, with its cost.
+ */
+function everythingOnProblems(v, kind, total) {
+  const problems = [];
+  const l = v.ledger;
+  const attrs = v.lastSpan?.attributes ?? {};
+  const cost = v.metrics['tokenpath.client.cost'];
+  const usage = v.metrics['gen_ai.client.token.usage'];
+  if (l.records !== total) problems.push(`${l.records} usage records for ${total} calls`);
+  if (l.attributed !== total - 2) problems.push(`${l.attributed} attributed records, expected ${total - 2}`);
+  if (!(l.cost > 0) || l.currency !== 'USD') problems.push(`records' cost ${l.cost} ${l.currency}`);
+  if (!cost || Math.abs(cost.sum - l.cost) > 1e-9 * Math.max(1, l.cost)) problems.push(`cost counter total ${cost?.sum}, records' total ${l.cost}`);
+  if (!usage?.keys.includes(BENCH_METRIC_KEY) || usage.tenants !== BENCH_TENANTS) {
+    problems.push(`token.usage points: keys ${usage?.keys}, ${usage?.tenants} tenants (expected ${BENCH_TENANTS})`);
+  }
+  if (typeof attrs[BENCH_METRIC_KEY] !== 'string' || attrs['app.feature'] !== 'bench') problems.push('last span without its attribution');
+  if (!(attrs['gen_ai.usage.cost.amount'] > 0)) problems.push(`last span cost ${attrs['gen_ai.usage.cost.amount']}`);
+  return problems;
+}
 
 /**
  * Anthropic: the spans and metrics each config must have produced so far (cumulative: the sanity
@@ -367,7 +433,8 @@ async function compare(target, configs) {
         verification[c.config] = verifyAnthropic(c, v, kind, calls, spans, totalCalls);
         continue;
       }
-      const instrumented = c.config === 'tokenpath' || c.config === 'contrib' || c.config === 'floor' || c.config === 'floor-span';
+      const instrumented = SPAN_CONFIGS.has(c.config);
+      const withMetrics = METRIC_CONFIGS.has(c.config);
       const problems = [];
       // Cumulative: every call so far (sanity calls of both kinds, warm-ups, rounds) made one span.
       if (c.config !== 'sdk') {
@@ -381,16 +448,22 @@ async function compare(target, configs) {
       }
       const attrs = v.lastSpan?.attributes ?? {};
       const expectOut = kind === 'chat' ? 5 : STREAM_CHUNKS;
+      // OpenLLMetry reads no usage from a stream (it ignores chunk.usage; only its opt-in tiktoken
+      // estimate fills it): its stream spans carry none, which is its behaviour, not a bench fault.
+      const noStreamUsage = c.config === 'openllmetry' && kind === 'stream';
       if (instrumented) {
         if (!v.lastSpan?.ended) problems.push('last exported span not ended');
-        if (attrs['gen_ai.usage.input_tokens'] !== 24 || attrs['gen_ai.usage.output_tokens'] !== expectOut) {
+        if (noStreamUsage) {
+          if (attrs['gen_ai.usage.input_tokens'] !== undefined && attrs['gen_ai.usage.input_tokens'] !== 24) problems.push(`last span input ${attrs['gen_ai.usage.input_tokens']}`);
+        } else if (attrs['gen_ai.usage.input_tokens'] !== 24 || attrs['gen_ai.usage.output_tokens'] !== expectOut) {
           problems.push(`last span usage ${attrs['gen_ai.usage.input_tokens']}/${attrs['gen_ai.usage.output_tokens']}, expected 24/${expectOut}`);
         }
         const total = totalCalls;
         const usage = v.metrics['gen_ai.client.token.usage'];
         const duration = v.metrics['gen_ai.client.operation.duration'];
-        if (c.config !== 'floor-span' && usage?.count !== 2 * total) problems.push(`token.usage count ${usage?.count}, expected ${2 * total}`);
-        if (c.config !== 'floor-span' && duration?.count !== total) problems.push(`operation.duration count ${duration?.count}, expected ${total}`);
+        if (withMetrics && usage?.count !== 2 * total) problems.push(`token.usage count ${usage?.count}, expected ${2 * total}`);
+        if (withMetrics && duration?.count !== total) problems.push(`operation.duration count ${duration?.count}, expected ${total}`);
+        if (EVERYTHING_CONFIGS.has(c.config)) problems.push(...everythingOnProblems(v, kind, total));
       }
       verification[c.config] = {
         calls,
@@ -399,6 +472,7 @@ async function compare(target, configs) {
         totalSpansExported: v.spansExported,
         lastSpan: v.lastSpan ? { name: v.lastSpan.name, ended: v.lastSpan.ended, attributes: attrs } : undefined,
         metrics: v.metrics,
+        ledger: v.ledger,
         ok: problems.length === 0,
         problems,
       };
@@ -425,10 +499,22 @@ async function compare(target, configs) {
         overheadUs: {},
         roundMedianOverheadUs: {},
       };
-      for (const k of ['tokenpath', 'contrib', 'floor-ctx', 'floor-observe', 'floor-span', 'floor']) {
+      for (const k of MEASURED) {
         if (!configs.includes(k) || !configs.includes('otel')) continue;
         o.overheadUs[k] = r3(paired(k, 'otel'));
         o.roundMedianOverheadUs[k] = r3(med[k] - med.otel);
+      }
+      if (configs.includes('floor') && configs.includes('tokenpath')) {
+        // tokenpath's own code: what it costs above the hand-written floor emitting the same telemetry.
+        o.ownUs = r3(paired('tokenpath', 'floor'));
+        o.roundMedianOwnUs = r3(med.tokenpath - med.floor);
+        const limit = kind === 'chat' ? SETTINGS.ownChatUs : SETTINGS.ownChunkUs * STREAM_YIELDED;
+        o.own = { limitUs: r3(limit), pass: o.ownUs <= limit, ...(kind === 'stream' ? { perChunkUs: r3(o.ownUs / STREAM_YIELDED) } : {}) };
+      }
+      if (configs.includes('openllmetry') && configs.includes('tokenpath')) {
+        const tp = o.overheadUs.tokenpath;
+        const ref = o.overheadUs.openllmetry;
+        o.vsOpenllmetry = { ratio: ref > 0 ? r3(tp / ref) : null, pass: ref > 0 && tp >= 0 ? tp <= ref : null };
       }
       // A negative overhead means the noise is larger than the effect: no verdict then.
       const target = (tp, ref) => ({ ratio: ref > 0 ? r3(tp / ref) : null, pass: ref > 0 && tp >= 0 ? tp / ref <= SETTINGS.targetRatio : null });
@@ -447,8 +533,9 @@ async function compare(target, configs) {
         }
       }
       if (configs.includes('contrib')) {
-        Object.assign(o, target(o.overheadUs.tokenpath, o.overheadUs.contrib));
-        o.roundMedianRatio = target(o.roundMedianOverheadUs.tokenpath, o.roundMedianOverheadUs.contrib).ratio;
+        const vsContrib = (tp, ref) => ({ ratio: ref > 0 ? r3(tp / ref) : null, pass: ref > 0 && tp >= 0 ? tp / ref <= SETTINGS.contribRatio : null });
+        Object.assign(o, vsContrib(o.overheadUs.tokenpath, o.overheadUs.contrib));
+        o.roundMedianRatio = vsContrib(o.roundMedianOverheadUs.tokenpath, o.roundMedianOverheadUs.contrib).ratio;
       }
       return o;
     };
@@ -459,7 +546,7 @@ async function compare(target, configs) {
       warmup,
       target: anthropic
         ? `tokenpath overhead ≤ ${SETTINGS.targetRatio} × the overhead of each instrumentation that exists for this SDK, all over otel-sdkoff`
-        : `tokenpath overhead ≤ ${SETTINGS.targetRatio} × contrib overhead`,
+        : `tokenpath overhead ≤ ${SETTINGS.contribRatio === 1 ? '' : `${SETTINGS.contribRatio} × `}contrib overhead`,
       ...stats(wall, sliceWall),
       cpu: stats(cpu, sliceCpu),
     };
@@ -479,7 +566,7 @@ async function profileCase(kind, openai) {
   const { warmup, slices } = SETTINGS[kind];
   // Fewer calls than a timed round: 8,000 calls / 250 streams give ~5,000–10,000 samples per profile.
   const n = Math.min(SETTINGS[kind].n, kind === 'chat' ? 8000 : 250);
-  const configs = ['otel', 'tokenpath', 'contrib', ...(args.has('--floor') || args.has('--ladder') ? ['floor'] : [])];
+  const configs = ['otel', 'tokenpath', ...(openai === '6' ? ['contrib'] : []), 'floor'];
   // All profiled children live together and run interleaved slices, like the timed rounds, so
   // that their profiles see the same machine load.
   const children = [];
@@ -519,7 +606,7 @@ async function profileCase(kind, openai) {
     analysis: analyze(f.tokenpath.file, f.tokenpath.calls, { window: f.tokenpath.window }),
     vsBaseline: diff(f.tokenpath.file, f.tokenpath.calls, f.tokenpath.window, f.otel.file, f.otel.calls, f.otel.window),
   };
-  const contrib = {
+  const contrib = f.contrib && {
     label: `contrib (for comparison), ${CASE_LABEL[kind]}, openai ${openai}`,
     analysis: analyze(f.contrib.file, f.contrib.calls, { ours: CONTRIB_CODE, window: f.contrib.window, n: 10 }),
     vsBaseline: diff(f.contrib.file, f.contrib.calls, f.contrib.window, f.otel.file, f.otel.calls, f.otel.window, 12),
@@ -541,7 +628,7 @@ async function profileCase(kind, openai) {
     tokenpath,
     contrib,
     extra,
-    markdown: [tokenpath, contrib, ...extra].map(toMarkdown).join('\n'),
+    markdown: [tokenpath, contrib, ...extra].filter(Boolean).map(toMarkdown).join('\n'),
   };
 }
 
@@ -561,19 +648,19 @@ const verdict = (pass) => (pass === null ? 'INCONCLUSIVE (overhead within noise)
 const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 
 function timingTable(cmp, pick) {
-  const hasContrib = cmp.configs.includes('contrib');
-  const header = ['case', ...cmp.configs.map((k) => `${k} µs`), 'tokenpath over otel µs'];
-  if (hasContrib) header.push('contrib over otel µs', 'tokenpath/contrib overhead');
-  const floors = ['floor-ctx', 'floor-observe', 'floor-span', 'floor'].filter((k) => cmp.configs.includes(k));
-  for (const k of floors) header.push(`${k} over otel µs`);
-  header.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => `${k}/sdk`));
+  const measured = MEASURED.filter((k) => cmp.configs.includes(k));
+  const has = (k) => cmp.configs.includes(k);
+  const header = ['case', ...cmp.configs.map((k) => `${k} µs`), ...measured.map((k) => `${k} over otel µs`)];
+  if (has('contrib')) header.push('tokenpath/contrib overhead');
+  if (has('openllmetry')) header.push('tokenpath/openllmetry overhead');
+  if (has('floor')) header.push('tokenpath over floor µs (own code)');
   const rows = [];
   for (const kind of ['chat', 'stream']) {
     const c = pick(cmp.cases[kind]);
-    const row = [CASE_LABEL[kind], ...cmp.configs.map((k) => fmt(c.medianUs[k])), fmt(c.overheadUs.tokenpath)];
-    if (hasContrib) row.push(fmt(c.overheadUs.contrib), fmt(c.ratio, 2));
-    for (const k of floors) row.push(fmt(c.overheadUs[k]));
-    row.push(...cmp.configs.filter((k) => k !== 'sdk').map((k) => fmt(c.ratioToSdk[k], 3)));
+    const row = [CASE_LABEL[kind], ...cmp.configs.map((k) => fmt(c.medianUs[k])), ...measured.map((k) => fmt(c.overheadUs[k]))];
+    if (has('contrib')) row.push(fmt(c.ratio, 2));
+    if (has('openllmetry')) row.push(fmt(c.vsOpenllmetry?.ratio, 2));
+    if (has('floor')) row.push(fmt(c.ownUs) + (kind === 'stream' ? ` (${fmt(c.own.perChunkUs, 2)}/chunk)` : ''));
     rows.push(row);
   }
   return mdTable(header, rows);
@@ -596,7 +683,9 @@ function openaiRoundMedian(c) {
   return (
     Object.entries(c.roundMedianOverheadUs)
       .map(([k, v]) => `${k} ${fmt(v)} µs`)
-      .join(', ') + (c.roundMedianRatio !== undefined ? ` (tokenpath/contrib ${fmt(c.roundMedianRatio, 2)})` : '')
+      .join(', ') +
+    (c.roundMedianRatio !== undefined ? ` (tokenpath/contrib ${fmt(c.roundMedianRatio, 2)})` : '') +
+    (c.roundMedianOwnUs !== undefined ? `, tokenpath over floor ${fmt(c.roundMedianOwnUs)} µs` : '')
   );
 }
 
@@ -690,25 +779,53 @@ function comparisonMarkdown(cmp) {
   lines.push(timingTable(cmp, (c) => c), '', noiseLine(cmp, (c) => c), '');
   lines.push(`Process CPU µs per call (user+system, all threads; less sensitive to other load on the machine), median of ${s.rounds} rounds:`, '');
   lines.push(timingTable(cmp, (c) => c.cpu), '', noiseLine(cmp, (c) => c.cpu), '');
-  if (hasContrib) {
-    for (const kind of ['chat', 'stream']) {
-      const c = cmp.cases[kind];
+  for (const kind of ['chat', 'stream']) {
+    const c = cmp.cases[kind];
+    if (hasContrib) {
       lines.push(
-        `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ratio ${fmt(c.ratio, 2)}; CPU-time ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
+        `- ${c.label}: ${c.target}: **${verdict(c.pass)}** (wall-clock ${fmt(c.overheadUs.tokenpath)} vs ${fmt(c.overheadUs.contrib)} µs, ratio ${fmt(c.ratio, 2)}; ` +
+          `CPU time ${fmt(c.cpu.overheadUs.tokenpath)} vs ${fmt(c.cpu.overheadUs.contrib)} µs, ratio ${fmt(c.cpu.ratio, 2)}: ${verdict(c.cpu.pass)})`,
+      );
+    }
+    if (c.own) {
+      const what = kind === 'chat' ? `≤ ${s.ownChatUs} µs per call` : `≤ ${s.ownChunkUs} µs per chunk (${fmt(c.own.limitUs)} µs per ${STREAM_YIELDED}-chunk stream)`;
+      lines.push(
+        `- ${c.label}: tokenpath's own code (its overhead over floor) ${what}: **${verdict(c.own.pass)}** ` +
+          `(wall-clock ${fmt(c.ownUs)} µs${kind === 'stream' ? ` = ${fmt(c.own.perChunkUs, 2)} µs/chunk` : ''}; ` +
+          `CPU time ${fmt(c.cpu.ownUs)} µs${kind === 'stream' ? ` = ${fmt(c.cpu.own.perChunkUs, 2)} µs/chunk` : ''}: ${verdict(c.cpu.own.pass)})`,
+      );
+    }
+    if (c.vsOpenllmetry) {
+      lines.push(
+        `- ${c.label}: aim, the whole meter for no more than a span-only instrumentation: tokenpath ${fmt(c.overheadUs.tokenpath)} µs vs OpenLLMetry ${fmt(c.overheadUs.openllmetry)} µs over otel, ` +
+          `ratio **${fmt(c.vsOpenllmetry.ratio, 2)}** (CPU time ${fmt(c.cpu.vsOpenllmetry.ratio, 2)})${c.vsOpenllmetry.pass ? '' : ': not reached'}`,
       );
     }
   }
+  if (cmp.sevenVsSix) {
+    for (const kind of ['chat', 'stream']) {
+      const t = cmp.sevenVsSix[kind];
+      lines.push(
+        `- ${CASE_LABEL[kind]}: tokenpath's overhead on openai 7 no more than on openai 6: **${verdict(t.pass)}** ` +
+          `(${fmt(t.sevenUs)} vs ${fmt(t.sixUs)} µs over otel; the floor: ${fmt(t.floorSevenUs)} vs ${fmt(t.floorSixUs)} µs; tokenpath over floor ${fmt(t.ownSevenUs)} vs ${fmt(t.ownSixUs)} µs)`,
+      );
+    }
+  }
+  lines.push('');
   lines.push(...heapLines(cmp, s));
   const bad = verificationProblems(cmp);
   const spanCounts = spanCountsLine(cmp, () => '');
   lines.push(
     bad.length === 0
-      ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span carries the expected usage (24 in, 5 or ${STREAM_CHUNKS} out) and the token-usage / duration histogram counts equal 2× / 1× the calls.`
+      ? `Verification OK. Spans exported / calls made: ${spanCounts}. The last exported span of every config that makes spans carries the expected usage (24 in, 5 or ${STREAM_CHUNKS} out), ` +
+          `except OpenLLMetry's stream spans, which carry none (it does not read the usage chunk; only its opt-in tiktoken estimate would fill it); ` +
+          `the token-usage / duration histogram counts equal 2× / 1× the calls (tokenpath, contrib, floor); everything on (tokenpath, floor): ` +
+          `one usage record per call, all priced (USD), the cost counter's total equal to the records', the ${BENCH_TENANTS} tenants as series on the token-usage points and the attribution on the last span.`
       : `Verification FAILED: ${bad.join(' | ')}`,
     '',
   );
   lines.push(
-    `Patched: ${cmp.configs.map((k) => `${k} ${cmp.children[k].patched ? 'yes' : 'no'}`).join(', ')} ` +
+    `Patched: ${cmp.configs.map((k) => `${k} ${cmp.children[k].patched ? (cmp.children[k].forced ? 'yes (manuallyInstrument: outside its declared range >=4 <7)' : 'yes') : 'no'}`).join(', ')} ` +
       `(openai ${cmp.openai} from \`${cmp.children[cmp.configs[0]].openaiPath}\`). This comparison took ${cmp.seconds} s.`,
     '',
   );
@@ -863,21 +980,36 @@ async function main() {
     `tokenpath bench: node ${meta.node}, ${meta.cores} cores (${meta.cpu}), load ${meta.loadAverageAtStart.join(' ')}; ` +
       `${SETTINGS.rounds} rounds of ${SETTINGS.chat.n} non-stream calls / ${SETTINGS.stream.n} streams per config, in interleaved slices`,
   );
-  const extraConfigs = args.has('--ladder')
-    ? ['floor-ctx', 'floor-observe', 'floor-span', 'floor']
-    : args.has('--floor')
-      ? ['floor']
-      : [];
+  const plain = args.has('--plain') ? ['tokenpath-plain'] : [];
+  const ladder = args.has('--ladder') ? ['floor-ctx', 'floor-observe', 'floor-span'] : [];
   const openaiToo = !args.has('--anthropic-only');
   let v6;
   let v7;
   if (openaiToo) {
-    console.log(`openai 6.49.0: ${['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs].join(', ')} ...`);
-    v6 = await compare('6', ['sdk', 'otel', 'tokenpath', 'contrib', ...extraConfigs]);
+    const configs6 = ['sdk', 'otel', 'tokenpath', ...plain, 'contrib', 'openllmetry', ...ladder, 'floor'];
+    console.log(`openai 6 (test/.sdk): ${configs6.join(', ')} ...`);
+    v6 = await compare('6', configs6);
     console.log(`  done in ${v6.seconds} s`);
-    console.log('openai 7 (repo root): sdk, otel, tokenpath ...');
-    v7 = await compare('7', ['sdk', 'otel', 'tokenpath']);
+    const configs7 = ['sdk', 'otel', 'tokenpath', ...plain, 'openllmetry', ...ladder, 'floor'];
+    console.log(`openai 7 (repo root): ${configs7.join(', ')} ...`);
+    v7 = await compare('7', configs7);
     console.log(`  done in ${v7.seconds} s`);
+    // openai 7 against 6: tokenpath's overhead over otel on each (two comparisons, each paired in itself).
+    v7.sevenVsSix = Object.fromEntries(
+      ['chat', 'stream'].map((kind) => {
+        const six = v6.cases[kind];
+        const seven = v7.cases[kind];
+        const t = {
+          sixUs: six.overheadUs.tokenpath,
+          sevenUs: seven.overheadUs.tokenpath,
+          floorSixUs: six.overheadUs.floor,
+          floorSevenUs: seven.overheadUs.floor,
+          ownSixUs: six.ownUs,
+          ownSevenUs: seven.ownUs,
+        };
+        return [kind, { ...t, pass: t.sevenUs <= t.sixUs }];
+      }),
+    );
   }
   const anthropic = [];
   if (!args.has('--no-anthropic') || !openaiToo) {
@@ -890,14 +1022,21 @@ async function main() {
     }
   }
 
-  const failing = openaiToo ? ['chat', 'stream'].filter((k) => v6.cases[k].pass !== true) : [];
+  // A missed openai target: profile the case (and major) that missed it.
+  const missed = (cmp, kind) => cmp.cases[kind].pass === false || cmp.cases[kind].own?.pass === false;
+  const failing = openaiToo
+    ? [
+        ...['chat', 'stream'].filter((k) => missed(v6, k)).map((kind) => ({ kind, openai: '6' })),
+        ...['chat', 'stream'].filter((k) => missed(v7, k) || v7.sevenVsSix[k].pass === false).map((kind) => ({ kind, openai: '7' })),
+      ]
+    : [];
   const profiles = [];
   const wantProfile = openaiToo && (args.has('--profile') || (failing.length > 0 && !args.has('--no-profile')));
   if (wantProfile) {
-    const kinds = args.has('--profile') ? ['chat', 'stream'] : failing;
-    for (const kind of kinds) {
-      console.log(`profiling ${kind} (otel, tokenpath, contrib; openai 6, --cpu-prof) ...`);
-      profiles.push(await profileCase(kind, '6'));
+    const todo = args.has('--profile') ? ['6', '7'].flatMap((openai) => ['chat', 'stream'].map((kind) => ({ kind, openai }))) : failing;
+    for (const { kind, openai } of todo) {
+      console.log(`profiling ${kind} (otel, tokenpath, floor${openai === '6' ? ', contrib' : ''}; openai ${openai}, --cpu-prof) ...`);
+      profiles.push(await profileCase(kind, openai));
     }
   }
   meta.loadAverageAtEnd = os.loadavg().map(r2);
@@ -917,11 +1056,11 @@ async function main() {
       `Overhead = the median, over all rounds × slices, of the per-slice difference between the config and otel (each slice of every config runs right after the same slice of the others, so the pair shares the machine's state); the µs columns per config are medians of the round means. ` +
       `The difference of those round medians is given as a second estimate under each table.`,
     '',
-    ...(openaiToo ? [comparisonMarkdown(v6), comparisonMarkdown(v7)] : []),
+    ...(openaiToo ? [OPENAI_CONFIGS_TEXT, '', comparisonMarkdown(v6), comparisonMarkdown(v7)] : []),
     ...anthropic.map(anthropicMarkdown),
     ...(profiles.length
       ? [
-          `## Profiles (${args.has('--profile') ? '--profile' : 'tokenpath missed the target'}; openai 6, --cpu-prof --cpu-prof-interval=50, children interleaved as above)`,
+          `## Profiles (${args.has('--profile') ? '--profile' : 'tokenpath missed a target'}; --cpu-prof --cpu-prof-interval=50, children interleaved as above)`,
           '',
           ...profiles.map((p) => p.markdown),
         ]
@@ -937,9 +1076,15 @@ async function main() {
     verdicts: {
       ...(openaiToo
         ? {
-            chat: verdict(v6.cases.chat.pass),
-            stream: verdict(v6.cases.stream.pass),
+            vsContrib: { chat: verdict(v6.cases.chat.pass), stream: verdict(v6.cases.stream.pass) },
+            ownCode: Object.fromEntries(
+              ['6', '7'].map((m) => [`openai${m}`, Object.fromEntries(['chat', 'stream'].map((k) => [k, verdict((m === '6' ? v6 : v7).cases[k].own?.pass ?? null)]))]),
+            ),
+            sevenVsSix: Object.fromEntries(['chat', 'stream'].map((k) => [k, verdict(v7.sevenVsSix[k].pass)])),
             heapFlat: v6.heap.tokenpath.flat && v7.heap.tokenpath.flat ? 'PASS' : 'FAIL',
+            vsOpenllmetry: Object.fromEntries(
+              ['6', '7'].map((m) => [`openai${m}`, Object.fromEntries(['chat', 'stream'].map((k) => [k, (m === '6' ? v6 : v7).cases[k].vsOpenllmetry?.ratio ?? null]))]),
+            ),
           }
         : {}),
       ...(anthropic.length
