@@ -5,7 +5,8 @@ import { createHarness } from '../support/harness';
 import { chatOperation } from '../support/operation';
 
 // A WHATWG ReadableStream instrumented in place (the AI SDK's provider streams, covered end to end in
-// test/frameworks/ai-sdk): every way of consuming it reads through the observer, and the operation ends once.
+// test/frameworks/ai-sdk; Mistral's EventStream, in test/providers/mistralai-mistralai/readable-stream.test.ts):
+// every way of consuming it reads through the observer, and the operation ends once.
 const h = createHarness();
 afterAll(() => h.shutdown());
 beforeEach(() => h.reset());
@@ -81,5 +82,108 @@ describe('instrumentWebStream', () => {
     locked.getReader();
     expect(instrumentWebStream(locked, chatOperation(h), counting)).toBe(false);
     expect(instrumentWebStream({ [Symbol.asyncIterator]: () => ({}) }, chatOperation(h), counting)).toBe(false);
+  });
+});
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('instrumentWebStream, for a stream the app holds', () => {
+  it('reports the lock of whoever reads it, as the stream itself would', async () => {
+    const stream = numbers(3);
+    instrumentWebStream(stream, chatOperation(h), counting);
+    expect(stream.locked).toBe(false);
+    const reader = stream.getReader();
+    expect(stream.locked).toBe(true);
+    await reader.read();
+    reader.releaseLock();
+    expect(stream.locked).toBe(false);
+    expect(await read(stream)).toEqual([2, 3]);
+  });
+
+  it('ends the operation once when the stream itself is cancelled, read or not', async () => {
+    const unread = numbers(3);
+    instrumentWebStream(unread, chatOperation(h), counting);
+    await unread.cancel();
+    const [span] = await h.spans();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBeUndefined();
+
+    await h.reset();
+    const held = numbers(3);
+    instrumentWebStream(held, chatOperation(h), counting);
+    held.getReader();
+    await expect(held.cancel()).rejects.toThrow(TypeError);
+    expect(await h.spans()).toEqual([]);
+  });
+
+  it('ends the operation once a reader lets go early and nobody takes the stream up by the next turn', async () => {
+    const stream = numbers(5);
+    instrumentWebStream(stream, chatOperation(h), counting);
+    const reader = stream.getReader();
+    await reader.read();
+    reader.releaseLock();
+    expect(await h.spans()).toEqual([]);
+    await nextTurn();
+    const spans = await h.spans();
+    expect(spans).toHaveLength(1);
+    // The part handed on, and the one the observed stream's queue (one part, as any) read ahead.
+    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBe(2);
+    // Still the app's to read, as without tokenpath; nothing ends twice.
+    expect(await read(stream)).toEqual([2, 3, 4, 5]);
+    expect(await h.spans()).toHaveLength(1);
+  });
+
+  it('keeps the operation open while the stream is taken up again after a release, and meters what follows', async () => {
+    const stream = numbers(4);
+    instrumentWebStream(stream, chatOperation(h), counting);
+    const reader = stream.getReader();
+    expect((await reader.read()).value).toEqual({ n: 1 });
+    reader.releaseLock();
+    const rest = stream.getReader();
+    await nextTurn();
+    expect(await h.spans()).toEqual([]);
+    const seen: number[] = [];
+    for (let r = await rest.read(); !r.done; r = await rest.read()) seen.push(r.value.n);
+    expect(seen).toEqual([2, 3, 4]);
+    const [span] = await h.spans();
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(4);
+  });
+
+  it('ends the operation once an iterator or a pipe with preventCancel stops early', async () => {
+    const iterated = numbers(5);
+    instrumentWebStream(iterated, chatOperation(h), counting);
+    for await (const part of (iterated as any).values({ preventCancel: true })) if (part.n === 2) break;
+    await nextTurn();
+    expect((await h.spans())[0].attributes['gen_ai.usage.output_tokens']).toBe(3);
+
+    await h.reset();
+    const piped = numbers(5);
+    instrumentWebStream(piped, chatOperation(h), counting);
+    const refusing = new WritableStream({ write: () => Promise.reject(new RangeError('full')) });
+    await expect(piped.pipeTo(refusing, { preventCancel: true })).rejects.toThrow('full');
+    expect(piped.locked).toBe(false);
+    await nextTurn();
+    const spans = await h.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it("names a failure with the observer's errorType", async () => {
+    const stream = numbers(5, 2);
+    instrumentWebStream(stream, chatOperation(h), { ...counting, errorType: (e) => (e instanceof RangeError ? 'out_of_range' : undefined) });
+    await expect(read(stream)).rejects.toThrow('broken source');
+    expect((await h.spans())[0].attributes['error.type']).toBe('out_of_range');
+  });
+
+  it('leaves a stream instrumented already alone, so that each part is read once', async () => {
+    const parts: number[] = [];
+    const recording: WebStreamObserver<{ n: number }> = { onPart: (_op, part) => void parts.push(part.n) };
+    const op = chatOperation(h);
+    const stream = numbers(3);
+    expect(instrumentWebStream(stream, op, recording)).toBe(true);
+    expect(instrumentWebStream(stream, op, recording)).toBe(false);
+    expect(await read(stream)).toEqual([1, 2, 3]);
+    expect(parts).toEqual([1, 2, 3]);
+    expect(stream).toBeInstanceOf(ReadableStream);
   });
 });
