@@ -46,6 +46,8 @@ describe.skipIf(!corpusPresent)('recorded include_usage streams, for a caller th
       // The recording has the usage chunk; the caller who did not ask gets the recording without what the option adds.
       expect(plain.some((chunk: any) => chunk.usage)).toBe(true);
       expect(output).toStrictEqual(withoutTheOption(plain));
+      // Key order too (a copy that drops `usage` must keep the wire's order: JSON of the chunks is the same).
+      expect(JSON.stringify(output)).toBe(JSON.stringify(withoutTheOption(plain)));
       expect(output.some((chunk: any) => 'usage' in chunk)).toBe(false);
       expect(bed.standIn.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
       const span = await onlySpan(bed.h);

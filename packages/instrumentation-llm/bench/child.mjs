@@ -10,7 +10,7 @@
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
- * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'verify' | 'exit', ... }
+ * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'verify' | 'exit', ... }
  * and gets back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
  * the client gets an in-memory `fetch`.
  */
@@ -310,6 +310,43 @@ async function timed(kind, n) {
 }
 
 /**
+ * Bytes allocated per call, by allocating function (V8's sampling heap profiler with the objects
+ * that minor and major GCs collected kept in the sample, so it counts every allocation, not only
+ * what survives). Unlike time, allocation does not depend on the machine's load: it says what a
+ * config adds to the young generation's work on any machine.
+ */
+async function allocations(kind, n, samplingInterval = 256) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await loop(kind, n);
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  await session.post('HeapProfiler.disable');
+  session.disconnect();
+  const byFunction = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const f = node.callFrame;
+    const self = node.selfSize;
+    if (self > 0) {
+      const where = f.url ? `${f.functionName || '(anonymous)'} ${f.url.replace(/^file:\/\/.*?\/(node_modules|packages|test)\//, '$1/')}:${f.lineNumber + 1}` : f.functionName || '(native)';
+      byFunction.set(where, (byFunction.get(where) ?? 0) + self);
+      total += self;
+    }
+    for (const c of node.children) walk(c);
+  };
+  walk(profile.head);
+  const rows = [...byFunction].sort((a, b) => b[1] - a[1]).map(([what, bytes]) => ({ what, bytesPerCall: Math.round(bytes / n) }));
+  return { n, bytesPerCall: Math.round(total / n), rows };
+}
+
+/**
  * heapUsed once spans are flushed out of the batch queue and garbage is collected until the heap
  * stops shrinking (undici bodies and streams are released through FinalizationRegistry callbacks,
  * which run in a later task, so one gc() is not enough).
@@ -391,6 +428,7 @@ const handlers = {
   },
   round: ({ kind, n }) => timed(kind, n),
   heap: () => settledHeap(),
+  alloc: ({ kind, n }) => allocations(kind, n),
   verify: () => verify(),
 };
 

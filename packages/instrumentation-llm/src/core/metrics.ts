@@ -6,6 +6,7 @@
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import { METRIC_TOKENPATH_CLIENT_COST, UNIT_COST } from '@tokenpath/semconv';
+import { MetricAttributeSet } from './metric-attributes';
 import type {
   CounterDescriptor,
   GenAiSemconvProfile,
@@ -53,6 +54,8 @@ export interface GenAiInstruments {
   readonly other: Route;
   /** The money calls cost (core/cost.ts): one counter whatever the profiles, as no convention names it yet. */
   readonly cost: Counter;
+  /** The metric attribute sets recorded into these instruments, interned (core/metric-attributes.ts). */
+  readonly attributeSets: MetricAttributeSet;
 }
 
 // Instruments are created with the conventions' bucket advice:
@@ -147,6 +150,7 @@ export function createInstruments(
       unit: UNIT_COST,
       description: 'Cost of GenAI calls in gen_ai.usage.cost.currency, computed in-process from token usage and a price table.',
     }),
+    attributeSets: MetricAttributeSet.root(),
   };
 }
 
@@ -176,44 +180,46 @@ function route(families: readonly FamilyInstruments[]): Route {
 }
 
 /**
- * Records one finished call under every active profile. `attributes` are the call's
- * low-cardinality attributes (`gen_ai.response.model` included, `error.type` not);
- * `attributesWithError` adds `error.type` on a failure (the same object on success).
+ * Records one finished call under every active profile. `set` holds the call's low-cardinality
+ * attributes (`gen_ai.response.model` included, `error.type` not); `withError` is set plus
+ * `error.type` on a failure, undefined on success (the usual case, recorded with interned sets only).
  */
 export function recordCall(
   instruments: GenAiInstruments,
   operation: string,
-  attributes: Attributes,
-  attributesWithError: Attributes,
+  set: MetricAttributeSet,
+  withError: Attributes | undefined,
   usage: UsageFacts,
   durationSeconds: number,
   timeToFirstChunkSeconds: number | undefined,
 ): void {
+  const pointAttributes = withError ?? set.attributes;
   for (const f of instruments.byOperation.get(operation) ?? instruments.other) {
-    f.duration?.record(durationSeconds, attributesWithError);
+    f.duration?.record(durationSeconds, pointAttributes);
     if (f.timeToFirstChunk !== undefined && timeToFirstChunkSeconds !== undefined) {
-      f.timeToFirstChunk.record(timeToFirstChunkSeconds, attributesWithError);
+      f.timeToFirstChunk.record(timeToFirstChunkSeconds, pointAttributes);
     }
     const t = f.tokenUsage;
     if (t !== undefined) {
-      if (usage.inputTokens !== undefined) {
-        t.histogram.record(usage.inputTokens, { ...attributesWithError, [t.typeKey]: t.input });
-      }
-      if (usage.outputTokens !== undefined) {
-        t.histogram.record(usage.outputTokens, { ...attributesWithError, [t.typeKey]: t.output });
-      }
+      if (usage.inputTokens !== undefined) t.histogram.record(usage.inputTokens, typed(set, withError, t.typeKey, t.input));
+      if (usage.outputTokens !== undefined) t.histogram.record(usage.outputTokens, typed(set, withError, t.typeKey, t.output));
     }
     const c = f.counters;
     if (c !== undefined) {
       // Every call adds to every counter, failures included: a count the call did not state adds
       // 0, which changes no total (never an estimate), as the conventions ask.
       // https://github.com/open-telemetry/semantic-conventions-genai/blob/main/model/gen-ai/token-metrics.yaml
-      const counted = { ...attributes, [c.modalityKey]: c.modalityUnknown };
+      const counted = set.with(c.modalityKey, c.modalityUnknown).attributes;
       for (const [fact, instrument] of c.entries) instrument.add(usage[fact] ?? 0, counted);
     }
     for (const [fact, instrument] of f.tokenHistograms) {
       const value = usage[fact];
-      if (value !== undefined) instrument.record(value, attributesWithError);
+      if (value !== undefined) instrument.record(value, pointAttributes);
     }
   }
+}
+
+/** A token-type point's attributes: interned on success, a copy with `error.type` on a failure. */
+function typed(set: MetricAttributeSet, withError: Attributes | undefined, key: string, value: string): Attributes {
+  return withError === undefined ? set.with(key, value).attributes : { ...withError, [key]: value };
 }

@@ -27,6 +27,7 @@ import {
   type UsageFacts,
 } from '@tokenpath/semconv';
 import { recordCall, type GenAiInstruments } from './metrics';
+import type { MetricAttributeSet } from './metric-attributes';
 import { buildUsageRecord, deliverUsageRecord, type UsageHook } from './usage-record';
 import { boundedJson } from './content';
 import type { CallCost, CostModel } from './cost';
@@ -116,7 +117,8 @@ export class GenAiOperation {
   /** What every operation of the instrumentation shares (read by an adapter's `invoke`). */
   readonly settings: OperationSettings;
   private readonly start: OperationStart;
-  private metricAttributes: Attributes;
+  /** What every metric point of the call carries (interned, core/metric-attributes.ts). */
+  private metricSet: MetricAttributeSet;
   private readonly choiceCount: number;
   private readonly hasFinishReasons: boolean;
   private readonly spanUsage: boolean;
@@ -132,18 +134,21 @@ export class GenAiOperation {
     this.start = start;
     const p = settings.profile;
     const model = start.request.model;
-    // Low-cardinality attributes only: these are what every metric point carries.
-    const base: Attributes = { [p.operationName]: start.operation, [p.providerName]: start.provider };
-    if (model !== undefined) base[p.requestModel] = model;
-    if (start.serverAddress !== undefined) {
-      base[p.serverAddress] = start.serverAddress;
-      if (start.serverPort !== undefined) base[p.serverPort] = start.serverPort;
-    }
+    const address = start.serverAddress;
+    const port = address === undefined ? undefined : start.serverPort;
     // Attribution: all of it on the span, the allowlisted and budgeted keys on metric points; the
     // conventions' attributes are written last so that an app's key can never replace one.
     const attribution = settings.attribution?.of(parent);
     this.attribution = attribution;
-    this.metricAttributes = attribution?.metricAttributes === undefined ? base : { ...attribution.metricAttributes, ...base };
+    // Low-cardinality attributes only: these are what every metric point carries.
+    let set = settings.instruments.attributeSets;
+    const metricAttribution = attribution?.metricAttributes;
+    if (metricAttribution !== undefined) for (const key in metricAttribution) set = set.with(key, metricAttribution[key]!);
+    set = set.with(p.operationName, start.operation).with(p.providerName, start.provider);
+    if (model !== undefined) set = set.with(p.requestModel, model);
+    if (address !== undefined) set = set.with(p.serverAddress, address);
+    if (port !== undefined) set = set.with(p.serverPort, port);
+    this.metricSet = set;
     this.choiceCount = start.request.choiceCount ?? 1;
     this.hasFinishReasons = start.hasFinishReasons ?? true;
     this.spanUsage = start.spanUsage ?? true;
@@ -151,7 +156,12 @@ export class GenAiOperation {
     this.readSecrets = start.readSecrets;
 
     // All request attributes at creation, so samplers see the sampling-relevant ones.
-    const attributes: Attributes = attribution === undefined ? { ...base } : { ...attribution.values, ...base };
+    const attributes: Attributes = attribution === undefined ? {} : { ...attribution.values };
+    attributes[p.operationName] = start.operation;
+    attributes[p.providerName] = start.provider;
+    if (model !== undefined) attributes[p.requestModel] = model;
+    if (address !== undefined) attributes[p.serverAddress] = address;
+    if (port !== undefined) attributes[p.serverPort] = port;
     for (const [fact, key] of p.request) {
       const value = start.request[fact];
       if (value !== undefined) attributes[key] = value;
@@ -167,11 +177,13 @@ export class GenAiOperation {
    */
   setServer(address: string | undefined, port: number | undefined): void {
     const p = this.settings.profile;
-    if (this.ended || address === undefined || this.metricAttributes[p.serverAddress] !== undefined) return;
-    const server: Attributes = { [p.serverAddress]: address };
-    if (port !== undefined) server[p.serverPort] = port;
-    this.metricAttributes = { ...this.metricAttributes, ...server };
-    this.span.setAttributes(server);
+    if (this.ended || address === undefined || this.metricSet.attributes[p.serverAddress] !== undefined) return;
+    this.metricSet = this.metricSet.with(p.serverAddress, address);
+    this.span.setAttribute(p.serverAddress, address);
+    if (port !== undefined) {
+      this.metricSet = this.metricSet.with(p.serverPort, port);
+      this.span.setAttribute(p.serverPort, port);
+    }
   }
 
   get captureContent(): boolean {
@@ -210,11 +222,11 @@ export class GenAiOperation {
     const { instruments } = this.settings;
     const durationSeconds = (performance.now() - this.startTime) / 1000;
 
-    let attributes = this.metricAttributes;
-    if (this.response.model !== undefined) attributes = { ...attributes, [p.responseModel]: this.response.model };
-    const attributesWithError = errorType === undefined ? attributes : { ...attributes, [p.errorType]: errorType };
+    let set = this.metricSet;
+    if (this.response.model !== undefined) set = set.with(p.responseModel, this.response.model);
+    const withError = errorType === undefined ? undefined : { ...set.attributes, [p.errorType]: errorType };
     const ttfc = this.firstChunkTime < 0 ? undefined : (this.firstChunkTime - this.startTime) / 1000;
-    recordCall(instruments, this.start.operation, attributes, attributesWithError, this.usage, durationSeconds, ttfc);
+    recordCall(instruments, this.start.operation, set, withError, this.usage, durationSeconds, ttfc);
     // Priced at the call's start (prices that change by time of day); a model without a price gets none.
     const cost = this.settings.cost?.costOf(
       this.start.provider,
@@ -224,11 +236,7 @@ export class GenAiOperation {
       TIME_ORIGIN + this.startTime,
     );
     if (cost !== undefined) {
-      instruments.cost.add(cost.amount, {
-        ...attributes,
-        [COST_CURRENCY]: cost.currency,
-        [COST_SOURCE]: COST_SOURCE_LOCAL,
-      });
+      instruments.cost.add(cost.amount, set.with(COST_CURRENCY, cost.currency).with(COST_SOURCE, COST_SOURCE_LOCAL).attributes);
     }
 
     const span = this.span;
@@ -272,7 +280,7 @@ export class GenAiOperation {
   /** One usage record for the app's hook; built only when there is a hook. */
   private deliverUsage(hook: UsageHook, durationSeconds: number, errorType: string | undefined, cost: CallCost | undefined): void {
     const p = this.settings.profile;
-    const server = this.metricAttributes;
+    const server = this.metricSet.attributes;
     const record = buildUsageRecord({
       provider: this.start.provider,
       operation: this.start.operation,

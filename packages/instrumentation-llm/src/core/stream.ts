@@ -49,7 +49,8 @@ export function isStainlessStreamAborted(stream: any): boolean {
 
 type AnyObject = Record<string | symbol, any>;
 
-function isAsyncIterable(value: unknown): value is AnyObject {
+/** Whether `value` may be a stream of one of the known shapes (it is async iterable). */
+export function isAsyncIterable(value: unknown): value is AnyObject {
   return value !== null && typeof value === 'object' && typeof (value as AnyObject)[Symbol.asyncIterator] === 'function';
 }
 

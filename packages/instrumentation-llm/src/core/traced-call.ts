@@ -7,7 +7,7 @@
 import { withContext } from './context';
 import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
 import { isApiPromise, observeApiPromise } from './api-promise';
-import { instrumentStream, type ChunkHandler } from './stream';
+import { instrumentStream, isAsyncIterable, type ChunkHandler } from './stream';
 import { instrumentationDiag, safely } from './safe';
 import { insideMeteredFrameworkCall } from './framework-call';
 
@@ -103,11 +103,12 @@ function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, para
 }
 
 function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, params: unknown): void {
-  if (adapter.onChunk) {
-    const stream = adapter.streamOf ? adapter.streamOf(data) : data;
+  const stream = adapter.onChunk === undefined ? undefined : adapter.streamOf ? adapter.streamOf(data) : data;
+  // A complete response (most calls) is read as it is: no stream observer is made for it.
+  if (isAsyncIterable(stream)) {
     const isAborted = adapter.isAborted;
     const observer = {
-      onChunk: adapter.onChunk,
+      onChunk: adapter.onChunk!,
       isAborted: isAborted ? () => isAborted(stream) : () => false,
       beforeEnd: adapter.onStreamEnd,
       errorType: adapter.errorType,

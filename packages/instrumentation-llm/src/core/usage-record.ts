@@ -3,8 +3,7 @@
  * billing systems and in-app quotas. Built only when a hook is set, so a process without one pays
  * nothing for it.
  */
-import { type SpanContext, isSpanContextValid } from '@opentelemetry/api';
-import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import { type SpanContext, INVALID_SPANID, INVALID_TRACEID } from '@opentelemetry/api';
 import type { UsageFacts } from '@tokenpath/semconv';
 import { instrumentationDiag } from './safe';
 
@@ -116,9 +115,12 @@ export function buildUsageRecord(input: UsageRecordInput): UsageRecord {
   record.durationSeconds = input.durationSeconds;
   record.endTimeUnixMs = Date.now();
   if (input.errorType !== undefined) record.errorType = input.errorType;
-  if (isSpanContextValid(input.spanContext)) {
-    record.traceId = input.spanContext.traceId;
-    record.spanId = input.spanContext.spanId;
+  // The operation's own span: ids from the SDK's generator, or the invalid (all-zero) ones of a
+  // non-recording span when no SDK is registered; the API's hex validation is not needed per call.
+  const { traceId, spanId } = input.spanContext;
+  if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) {
+    record.traceId = traceId;
+    record.spanId = spanId;
   }
   return record;
 }
@@ -131,14 +133,12 @@ let reportedHookFailure = false;
  * hook would otherwise log on every call).
  */
 export function deliverUsageRecord(hook: UsageHook, record: UsageRecord): void {
-  safeExecuteInTheMiddle(
-    () => hook(record),
-    (error, result) => {
-      if (error !== undefined) reportHookFailure(error);
-      else if (result instanceof Promise) result.catch(reportHookFailure);
-    },
-    true,
-  );
+  try {
+    const result = hook(record);
+    if (result instanceof Promise) result.catch(reportHookFailure);
+  } catch (error) {
+    reportHookFailure(error);
+  }
 }
 
 function reportHookFailure(error: unknown): void {

@@ -2,7 +2,8 @@
  * Comparing what a caller gets from two runs of the same call (without and with tokenpath): the stand-in numbers its
  * ids per request (`…standin000042`, or hex counters in the Mistral and Together flavours under `id`) and stamps
  * `created` with the clock, so those values are set aside; every key (a key with an `undefined` or `null` value
- * included) and every other value must match under `toStrictEqual`.
+ * included) and every other value must match under `toStrictEqual`, and so must the order of every object's keys
+ * (kept under `#keys`, as `toStrictEqual` ignores order): a copy of a chunk must read as the wire's.
  */
 
 const STAND_IN_ID = /standin\d+/g;
@@ -14,7 +15,7 @@ export function wireShape(value: unknown, key?: string): unknown {
   if (key === 'created' && typeof value === 'number') return 0;
   if (Array.isArray(value)) return value.map((v) => wireShape(v));
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { '#keys': Object.keys(value) };
   for (const [k, v] of Object.entries(value)) out[k] = wireShape(v, k);
   return out;
 }

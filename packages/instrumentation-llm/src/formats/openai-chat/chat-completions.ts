@@ -53,11 +53,10 @@ export function chatCompletionsReaders({ openaiFields }: ChatFormatOptions): Cha
       const r = objectOf(result);
       if (!r) return;
       readCommon(op, r);
-      if (Array.isArray(r.choices)) {
+      const choices = r.choices;
+      if (Array.isArray(choices)) {
         const reasons: string[] = [];
-        r.choices.forEach((c: any, i: number) => {
-          reasons[countOf(c?.index) ?? i] = c?.finish_reason;
-        });
+        for (let i = 0; i < choices.length; i++) reasons[countOf(choices[i]?.index) ?? i] = choices[i]?.finish_reason;
         op.response.finishReasons = reasons;
       }
       const usage = chatUsageOf(r.usage);
@@ -71,25 +70,28 @@ export function chatCompletionsReaders({ openaiFields }: ChatFormatOptions): Cha
       op.setContent('toolDefinitions', toolDefinitions(p.tools ?? p.functions));
     },
 
+    // Runs for every chunk: reads only what a chunk can add, and allocates nothing for the usual one.
     onChunk(op, chunk) {
       const c = objectOf(chunk);
       if (!c) return;
+      const response = op.response;
       // Ids and model can be empty on a first chunk (Azure's prompt-filter chunk): first non-empty wins.
-      if (op.response.id === undefined) op.response.id = stringOf(c.id);
-      if (op.response.model === undefined) op.response.model = stringOf(c.model);
+      if (response.id === undefined) response.id = stringOf(c.id);
+      if (response.model === undefined) response.model = stringOf(c.model);
       if (openaiFields) {
-        if (c.system_fingerprint) op.response.systemFingerprint = c.system_fingerprint;
-        if (c.service_tier) op.response.serviceTier = c.service_tier;
+        if (c.system_fingerprint) response.systemFingerprint = c.system_fingerprint;
+        if (c.service_tier) response.serviceTier = c.service_tier;
       }
       const choices = c.choices;
       if (Array.isArray(choices)) {
+        const capture = op.captureContent;
         for (let i = 0; i < choices.length; i++) {
           const choice = choices[i];
-          const index = countOf(choice?.index) ?? 0;
-          if (choice?.finish_reason) (op.response.finishReasons ??= [])[index] = choice.finish_reason;
-          if (op.captureContent) {
+          if (choice?.finish_reason) (response.finishReasons ??= [])[countOf(choice.index) ?? 0] = choice.finish_reason;
+          if (capture) {
             const text = choice?.delta?.content ?? choice?.text;
             if (typeof text === 'string') {
+              const index = countOf(choice.index) ?? 0;
               const acc = (op.scratch ??= []) as StreamedText;
               acc[index] = (acc[index] ?? '') + text;
             }
@@ -97,8 +99,10 @@ export function chatCompletionsReaders({ openaiFields }: ChatFormatOptions): Cha
         }
       }
       // Usage comes on the last chunk (choices: []) with stream_options.include_usage, on the
-      // finish chunk for some hosts, or inside x_groq on Groq streams.
-      const usage = chatUsageOf(c.usage ?? c.x_groq?.usage);
+      // finish chunk for some hosts, or inside x_groq on Groq streams; every other chunk has none.
+      const stated = c.usage ?? c.x_groq?.usage;
+      if (stated == null) return;
+      const usage = chatUsageOf(stated);
       if (usage) assignUsage(op.usage, usage);
     },
 

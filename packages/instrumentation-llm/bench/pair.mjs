@@ -1,0 +1,131 @@
+/**
+ * A quick A/B of a few configs on one case, for working on the hot path (the full comparison is
+ * run.mjs): each config in its own child (child.mjs), rounds of interleaved slices, and the median
+ * of the per-slice differences of each config against the first one.
+ *
+ *   node bench/pair.mjs --openai=6 --kind=chat --configs=floor,tokenpath [--rounds=5 --n=20000 --slices=10]
+ *
+ * Extra child flags (e.g. --cpu-prof) go in BENCH_EXEC_ARGV, space-separated. `tokenpath@<dir>` is
+ * the `tokenpath` config with another build of the package (a copy of its folder with dist/), to
+ * time two builds against each other. --profile: every child under --cpu-prof (in /tmp/pair-profiles),
+ * and each config's self time by function against the first config's, over the timed slices only.
+ * --alloc: bytes allocated per call (per stream) by each config, and by function against the first.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diff } from './profile.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const opt = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const openai = opt.openai ?? '6';
+const kind = opt.kind ?? 'chat';
+const configs = (opt.configs ?? 'floor,tokenpath').split(',');
+const rounds = Number(opt.rounds ?? 5);
+const n = Number(opt.n ?? (kind === 'chat' ? 20000 : 400));
+const slices = Number(opt.slices ?? 10);
+const warmup = Number(opt.warmup ?? (kind === 'chat' ? 20000 : 300));
+const perCall = kind === 'chat' ? 1 : Number(opt.chunks ?? 201);
+
+const profileDir = '/tmp/pair-profiles';
+const profileFile = (config) => path.join(profileDir, `${config.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+function profileArgs(config) {
+  if (!opt.profile) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${path.basename(profileFile(config))}`, '--cpu-prof-interval=50'];
+}
+
+function child(config) {
+  const [name, dir] = config.split('@');
+  const c = fork(path.join(here, 'child.mjs'), [], {
+    execArgv: ['--expose-gc', ...profileArgs(config), ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
+    env: { ...process.env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let id = 0;
+  const pending = new Map();
+  let ready;
+  const isReady = new Promise((r) => (ready = r));
+  c.on('message', (m) => {
+    if (m.ready) return ready();
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    m.ok ? p.resolve(m.value) : p.reject(new Error(`${config}: ${m.error}`));
+  });
+  return {
+    config,
+    isReady,
+    send: (msg) => new Promise((resolve, reject) => (pending.set(++id, { resolve, reject }), c.send({ ...msg, id }))),
+    exit: () => new Promise((r) => (c.on('exit', r), c.send({ cmd: 'exit' }))),
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const kids = configs.map(child);
+await Promise.all(kids.map((k) => k.isReady));
+for (const k of kids) await k.send({ cmd: 'warmup', kind, n: warmup });
+if (opt.alloc) {
+  const allocN = Number(opt.alloc === 'true' ? (kind === 'chat' ? 5000 : 100) : opt.alloc);
+  const got = {};
+  for (const k of kids) got[k.config] = await k.send({ cmd: 'alloc', kind, n: allocN });
+  const base = configs[0];
+  console.log(`bytes allocated per ${kind === 'chat' ? 'call' : 'stream'} (sampling heap profiler, ${allocN} calls):`);
+  for (const c of configs) console.log(`${c.padEnd(16)} ${String(got[c].bytesPerCall).padStart(9)}${c === base ? '' : `  (+${got[c].bytesPerCall - got[base].bytesPerCall})`}`);
+  for (const c of configs.slice(1)) {
+    const b = new Map(got[base].rows.map((r) => [r.what, r.bytesPerCall]));
+    const a = new Map(got[c].rows.map((r) => [r.what, r.bytesPerCall]));
+    const rows = [...new Set([...a.keys(), ...b.keys()])].map((w) => [w, (a.get(w) ?? 0) - (b.get(w) ?? 0)]).filter(([, d]) => d !== 0);
+    rows.sort((x, y) => y[1] - x[1]);
+    console.log(`\n${c} against ${base}, bytes per call by allocating function:`);
+    for (const [w, d] of [...rows.slice(0, 30), ...rows.slice(-6)]) console.log(`${String(d).padStart(8)}  ${w}`);
+  }
+  for (const k of kids) await k.exit();
+  process.exit(0);
+}
+const per = Object.fromEntries(configs.map((c) => [c, { wall: [], cpu: [], windows: [], calls: 0 }]));
+const sliceN = Math.max(1, Math.round(n / slices));
+for (let r = 0; r < rounds; r++) {
+  for (let s = 0; s < slices; s++) {
+    const order = kids.map((_, i) => kids[(i + s + r) % kids.length]);
+    for (const k of order) {
+      const v = await k.send({ cmd: 'round', kind, n: sliceN });
+      per[k.config].wall.push(v.wallUs / v.n / perCall);
+      per[k.config].cpu.push(v.cpuUs / v.n / perCall);
+      per[k.config].windows.push({ startUs: v.startUs, endUs: v.endUs });
+      per[k.config].calls += v.n;
+    }
+  }
+}
+const unit = kind === 'chat' ? 'µs/call' : 'µs/chunk';
+const base = configs[0];
+console.log(`openai ${openai} ${kind}, ${rounds}×${slices} slices of ${sliceN}; ${unit}, medians; diff = median of per-slice differences against ${base}`);
+for (const c of configs) {
+  const w = per[c].wall;
+  const diffs = (m) => per[c][m].map((x, i) => x - per[base][m][i]);
+  console.log(
+    `${c.padEnd(16)} wall ${median(w).toFixed(2).padStart(8)}  cpu ${median(per[c].cpu).toFixed(2).padStart(8)}` +
+      (c === base ? '' : `   diff wall ${median(diffs('wall')).toFixed(2).padStart(7)}  cpu ${median(diffs('cpu')).toFixed(2).padStart(7)}`),
+  );
+}
+for (const k of kids) await k.exit();
+if (opt.profile) {
+  for (const c of configs.slice(1)) {
+    const a = per[c];
+    const b = per[base];
+    console.log(`\n## ${c} against ${base} (per ${kind === 'chat' ? 'call' : 'stream'})\n`);
+    const d = diff(profileFile(c), a.calls, a.windows, profileFile(base), b.calls, b.windows, 30);
+    console.log(`sampled ${d.sampledUsPerCall} vs ${d.baselineSampledUsPerCall} µs (profiler on)`);
+    for (const r of d.byPackage) console.log(`${String(r.usPerCall).padStart(9)}  ${r.what}`);
+    console.log('');
+    for (const r of [...d.grew, ...d.shrank]) console.log(`${String(r.usPerCall).padStart(9)}  ${r.what}`);
+  }
+}
