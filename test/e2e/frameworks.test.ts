@@ -1,7 +1,8 @@
 /**
  * End-to-end: the Vercel AI SDK under the zero-code entries (`--import` and `--require`), metered through its
  * `ai:telemetry` diagnostics channel, in a child process with the real OTLP exporters: one CLIENT span per model
- * call with the provider's name and exactly the tokens the stand-in served, and token metrics that add up to them.
+ * call with the provider's name and exactly the tokens the stand-in served, and token metrics that add up to them. A
+ * stream the app abandons (never read, dropped) is exported too, without usage, once the app's garbage is collected.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,11 +27,11 @@ describe('register entry with the Vercel AI SDK: spans and exact token metrics f
     ['--require', 'test/e2e/frameworks/ai-sdk-app.cjs'],
   ])('%s', async (flag, app) => {
     const { receiver, standIn } = scenario;
-    const exit = await runApp([flag, REGISTER, app], appEnv(receiver.url, SERVICE_NAME, { STAND_IN_URL: standIn.url }), 40_000);
+    const exit = await runApp(['--expose-gc', flag, REGISTER, app], appEnv(receiver.url, SERVICE_NAME, { STAND_IN_URL: standIn.url }), 40_000);
     expectCleanRun(exit);
     const reported = appResults(exit.stdout) as { input: number; output: number }[];
 
-    await telemetryArrived(receiver, 2);
+    await telemetryArrived(receiver, 3);
     expect(receiver.errors).toEqual([]);
     const [openaiUsage, anthropicUsage] = standIn.served.map((s) => s.usage!);
     const calls = [
@@ -38,12 +39,15 @@ describe('register entry with the Vercel AI SDK: spans and exact token metrics f
       { input: anthropicUsage.input_tokens, output: anthropicUsage.output_tokens },
     ];
     expect(reported).toEqual(calls);
-    const spans = expectCallSpans(receiver, ['chat gpt-4o-mini', 'chat claude-sonnet-4-5'], calls, SERVICE_NAME, {});
-    expect(spans.map((s) => [s.attributes['gen_ai.provider.name'], s.attributes['gen_ai.request.stream']])).toEqual([
-      ['openai', false],
-      ['anthropic', true],
+    expect(standIn.served).toHaveLength(3);
+    const abandoned = { input: undefined, output: undefined };
+    const spans = expectCallSpans(receiver, ['chat gpt-4o-mini', 'chat claude-sonnet-4-5', 'chat gpt-4o-mini'], [...calls, abandoned], SERVICE_NAME, {});
+    expect(spans.map((s) => [s.attributes['gen_ai.provider.name'], s.attributes['gen_ai.request.stream'], s.attributes['tokenpath.usage.source']])).toEqual([
+      ['openai', false, 'provider'],
+      ['anthropic', true, 'provider'],
+      ['openai', true, 'none'],
     ]);
-    expectTokenMetrics(receiver, calls);
+    expectTokenMetrics(receiver, [...calls, abandoned]);
     expectNotExported(receiver, 'e2e-secret-key');
   }, 60_000);
 });

@@ -27,6 +27,7 @@ import type { SettingsSource } from '../../core/traced-call';
 import { modelCallStart, readGenerateResult, readServer, readStreamPart } from './language-model-call';
 import { embedStart, readEmbedResult } from './embed';
 import { aiSdkTracesItself } from './own-tracing';
+import { endWhenAbandoned } from './abandoned-stream';
 import { accumulateStreamPart, captureGenerateOutput, captureModelCallInput, captureStreamOutput } from './messages';
 
 /** `AI_SDK_TELEMETRY_TRACING_CHANNEL` of the `ai` package (7.0.0 and later). */
@@ -133,7 +134,11 @@ function finish(op: GenAiOperation, message: Message): void {
   if (result.stream !== undefined) {
     readServer(op, result);
     const observer = op.captureContent ? CAPTURING_STREAM : STREAM;
-    if (instrumentWebStream(result.stream, op, observer)) return;
+    if (instrumentWebStream(result.stream, op, observer)) {
+      // A consumer that stops without aborting does not end a `streamText`'s model stream: only its collection does.
+      endWhenAbandoned(result.stream, op, observer.beforeEnd);
+      return;
+    }
   }
   readGenerateResult(op, result);
   if (op.captureContent) captureGenerateOutput(op, result.content);

@@ -8,6 +8,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { json } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
+import { endedSpans, replySent } from './collection';
 
 const bed = useTestbed(undefined, { config: { captureMessageContent: true } });
 const openai = () => createOpenAI({ apiKey: 'test-key', baseURL: `${bed.standIn.url}/v1` });
@@ -57,5 +58,19 @@ describe('content capture', () => {
     await generateText({ model: openai().chat('gpt-4o-mini'), prompt: 'a secret question', telemetry: { recordInputs: false } });
     const [span] = await bed.h.spans();
     expect(JSON.stringify(span.attributes)).not.toContain('a secret question');
+  });
+});
+
+describe('content capture of an abandoned stream', () => {
+  it('records the answer the AI SDK had read when the app broke out of textStream and dropped the result', async () => {
+    const first = async () => {
+      for await (const delta of streamText({ model: openai().chat('slow'), prompt: 'tell me about streams' }).textStream) return delta;
+    };
+    expect(await first()).toBe('This');
+    await replySent(bed.standIn, 1);
+    const [span] = await endedSpans(bed.h, { collect: true });
+    expect(json(span.attributes['gen_ai.output.messages'])).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'This is a reply from the tokenpath stand-in about tell me about' }], finish_reason: 'stop' },
+    ]);
   });
 });
