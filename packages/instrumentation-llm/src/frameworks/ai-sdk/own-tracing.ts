@@ -9,7 +9,12 @@
  * Registered integrations live in `globalThis.AI_SDK_TELEMETRY_INTEGRATIONS` (the `ai` package's
  * registry, shared by every copy); one that holds an OpenTelemetry tracer is one that makes spans
  * (duck-typed: bundlers rename classes). Integrations passed per call (`telemetry.integrations`)
- * are not in any message tokenpath receives, so they cannot be seen.
+ * replace the registered ones for that call, and the AI SDK keeps them inside the call: a channel
+ * message is `{ type, event }`, the event holding the call's settings, `callId`, `recordInputs`,
+ * `recordOutputs` and `functionId`, never its integrations (`ai` 7.0.173, `createTelemetryDispatcher`),
+ * and their wrapper runs inside the model call, after the channel's start. So this reads the registry
+ * only: a per-call OpenTelemetry integration leaves usage on both spans, and a per-call list without
+ * one, while one is registered, on neither (test/frameworks/ai-sdk/ai-sdk-own-tracing*.test.ts).
  */
 interface Integration {
   tracer?: { startSpan?: unknown };

@@ -78,3 +78,16 @@ it('leaves usage off the embeddings span too, and still meters it', async () => 
   expect(ours[0].attributes['gen_ai.usage.input_tokens']).toBeUndefined();
   await expectTokenTotals(bed.h, { input: servedTotal(bed.standIn, 'prompt_tokens') });
 });
+
+it.each([
+  ['no integration', []],
+  ['an integration that makes no spans', [{ onStart() {} }]],
+])('leaves usage off its span even when a call replaces the registered integrations with %s', async (_, integrations) => {
+  // Per-call integrations replace the registered ones for that call, and are not in the channel's messages: tokenpath
+  // still sees the registered OpenTelemetry integration, so neither span carries this call's usage; the metrics do.
+  await generateText({ model: openai().chat('gpt-4o-mini'), prompt: 'hi', telemetry: { integrations } });
+  const spans = await bed.h.spans();
+  expect(spans.map((s) => [s.instrumentationScope.name, s.name])).toEqual([['@tokenpath/instrumentation-llm', 'chat gpt-4o-mini']]);
+  for (const key of [...USAGE_KEYS, 'tokenpath.usage.source']) expect(spans[0].attributes[key]).toBeUndefined();
+  await expectTokenTotals(bed.h, { input: servedTotal(bed.standIn, 'prompt_tokens'), output: servedTotal(bed.standIn, 'completion_tokens') });
+});
