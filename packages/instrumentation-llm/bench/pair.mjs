@@ -40,7 +40,8 @@ function profileArgs(config) {
 }
 
 function child(config) {
-  const [name, dir] = config.split('@');
+  // `floor#2`: a second child of the same config (to see the spread between two processes).
+  const [name, dir] = config.replace(/#.*$/, '').split('@');
   const c = fork(path.join(here, 'child.mjs'), [], {
     execArgv: ['--expose-gc', ...profileArgs(config), ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
     env: { ...process.env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },

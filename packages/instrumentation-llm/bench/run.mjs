@@ -31,9 +31,12 @@
  * --anthropic-only runs only those; --anthropic-split adds `tokenpath-sdkoff` to them (tokenpath
  * with the SDK's own spans off, so without the trace-context headers tokenpath sends for it).
  * Profiles (--profile: openai 6 and 7; on a missed target: the major that missed it) are taken of
- * otel, tokenpath and floor (and contrib on 6).
+ * otel, tokenpath and floor (and contrib on 6). Each openai comparison ends with the bytes each
+ * config allocates per non-stream call (BENCH_ALLOC_N calls), and bench/gc-retention.mjs adds what
+ * a finished call leaves to young-generation GCs on openai 6 and 7 (--no-retention skips it).
+ * For working on the hot path, bench/pair.mjs times (and --alloc / --profile diffs) a few configs.
  */
-import { fork, execFileSync } from 'node:child_process';
+import { fork, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +72,8 @@ const SETTINGS = {
     n: int('BENCH_STREAM_N', quick ? 100 : 400),
     slices: quick ? 2 : 10,
   },
+  // Bytes allocated per non-stream call, over this many calls (the allocation sampler's own cost is not timed).
+  alloc: { calls: int('BENCH_ALLOC_N', quick ? 1000 : 5000) },
   // Heap in steady state (after warm-up and all timed rounds): `windows` windows of `calls` calls.
   memory: { windows: quick ? 2 : 3, calls: int('BENCH_MEMORY_N', quick ? 2000 : 15000) },
   flatHeapKBPer1000Calls: 1,
@@ -342,7 +347,7 @@ async function compare(target, configs) {
   }
   const out = anthropic
     ? { sdk: 'anthropic', version: children[0].info.version, configs, children: {}, cases: {}, heap: {}, verification: {} }
-    : { openai: children[0].info.openai, configs, children: {}, cases: {}, heap: {}, verification: {} };
+    : { openai: children[0].info.openai, configs, children: {}, cases: {}, heap: {}, alloc: {}, verification: {} };
   for (const c of children) out.children[c.config] = c.info;
 
   let prevCalls = Object.fromEntries(configs.map((k) => [k, { chat: 0, stream: 0 }]));
@@ -552,6 +557,15 @@ async function compare(target, configs) {
     };
     out.cases[kind] = caseOut;
   }
+  // Bytes allocated per non-stream call (sampling heap profiler, collected objects included): what
+  // each config gives the young-generation GC to do, the same on a loaded machine as on a quiet one.
+  // Last, once everything is timed: the sampler is not running during any timed round.
+  if (!anthropic) {
+    for (const c of children) {
+      const a = await c.send({ cmd: 'alloc', kind: 'chat', n: S.alloc.calls });
+      out.alloc[c.config] = { bytesPerCall: a.bytesPerCall, top: a.rows.slice(0, 8) };
+    }
+  }
   await Promise.all(children.map((c) => c.exit()));
   out.seconds = r2((Date.now() - t0) / 1000);
   return out;
@@ -744,6 +758,26 @@ function heapLines(cmp, s, informational = false) {
   return lines;
 }
 
+/** Bytes allocated per non-stream call by each config, and over `otel` (no verdict: it explains the GC cost). */
+function allocLines(cmp, s) {
+  if (!cmp.alloc || !cmp.alloc.otel) return [];
+  const base = cmp.alloc.otel.bytesPerCall;
+  return [
+    `Bytes allocated per non-stream call (V8's sampling heap profiler over ${s.alloc.calls.toLocaleString('en')} calls after the heap windows, objects the GCs collected included; ` +
+      'no verdict: what each config gives the young-generation GC to scavenge, independent of the machine\'s load):',
+    '',
+    mdTable(
+      ['config', 'bytes per call', 'over otel', 'top allocating functions (bytes per call)'],
+      cmp.configs.map((k) => {
+        const a = cmp.alloc[k];
+        const top = a.top.slice(0, 3).map((r) => `${r.what.split(' ')[0]} ${r.bytesPerCall}`).join(', ');
+        return [k, a.bytesPerCall.toLocaleString('en'), k === 'otel' ? '' : (a.bytesPerCall - base).toLocaleString('en'), top];
+      }),
+    ),
+    '',
+  ];
+}
+
 /** Every failed verification of a comparison, as `kind/config: problems`. */
 function verificationProblems(cmp) {
   const bad = [];
@@ -813,6 +847,7 @@ function comparisonMarkdown(cmp) {
   }
   lines.push('');
   lines.push(...heapLines(cmp, s));
+  lines.push(...allocLines(cmp, s));
   const bad = verificationProblems(cmp);
   const spanCounts = spanCountsLine(cmp, () => '');
   lines.push(
@@ -1011,6 +1046,17 @@ async function main() {
       }),
     );
   }
+  // Why openai 7 costs more: how much of a finished call survives young-generation GCs, openai 6
+  // and 7, with openai 7 as published and with its per-request closures made unpretenured.
+  let retention;
+  if (openaiToo && !args.has('--no-retention')) {
+    console.log('gc-retention (openai 6 and 7: sdk, otel, floor, tokenpath) ...');
+    const r = spawnSync(process.execPath, [path.join(here, 'gc-retention.mjs'), '--configs=sdk,otel,floor,tokenpath', `--rounds=${quick ? 2 : 4}`], {
+      encoding: 'utf8',
+      env: { ...process.env, OTEL_LOG_LEVEL: 'error' },
+    });
+    retention = r.status === 0 ? r.stdout.trim() : `gc-retention failed (exit ${r.status}): ${r.stderr.trim().slice(-500)}`;
+  }
   const anthropic = [];
   if (!args.has('--no-anthropic') || !openaiToo) {
     for (const major of ANTHROPIC_MAJORS) {
@@ -1057,6 +1103,20 @@ async function main() {
       `The difference of those round medians is given as a second estimate under each table.`,
     '',
     ...(openaiToo ? [OPENAI_CONFIGS_TEXT, '', comparisonMarkdown(v6), comparisonMarkdown(v7)] : []),
+    ...(retention
+      ? [
+          '## Why openai 7 costs more (bench/gc-retention.mjs)',
+          '',
+          "openai 7's `responsePromise` assigns two arrow functions to properties of every APIPromise; V8 allocates a function literal assigned to a property " +
+            'in the old generation, which keeps the call (and whatever an instrumentation\'s `_thenUnwrap` transform reaches) alive through young-generation GCs ' +
+            'until the next full GC. `unpretenured`: the same code with the two closures bound to local constants first (the SDK behaves the same).',
+          '',
+          '```',
+          retention,
+          '```',
+          '',
+        ]
+      : []),
     ...anthropic.map(anthropicMarkdown),
     ...(profiles.length
       ? [

@@ -33,10 +33,7 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     promise.then(observer.onData, observer.onError);
     return promise;
   }
-  const observed = promise._thenUnwrap((data: T) => {
-    observer.onData(data);
-    return data;
-  });
+  const observed = promise._thenUnwrap(observeOnce(observer));
   routeParseThroughInnerWrapper(promise, observed, observer);
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
@@ -48,6 +45,25 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     }, observer.onError);
   }
   return observed;
+}
+
+/**
+ * The transform handed to `_thenUnwrap`. openai 7 keeps it reachable from two closures per promise
+ * that V8 allocates straight in the old generation (its `responsePromise` assigns them to the
+ * promise's properties, and V8 pretenures a function literal assigned to a property), so, until the
+ * next full GC, everything the transform reaches survives every young-generation GC and is copied and
+ * promoted. Once used, it lets go of the observer (the operation, its span, context and attributes);
+ * it is made in its own function so that its closure holds nothing else (closures of one scope share
+ * one context). Parsing the same body twice is refused by the SDK, so there is no second use.
+ */
+function observeOnce<T>(observer: ApiPromiseObserver<T>): (data: T) => T {
+  let pending: ApiPromiseObserver<T> | undefined = observer;
+  return (data: T): T => {
+    const target = pending;
+    pending = undefined;
+    target?.onData(data);
+    return data;
+  };
 }
 
 /**

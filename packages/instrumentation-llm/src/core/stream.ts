@@ -110,9 +110,12 @@ function instrumentIteratorFactoryInPlace<Chunk>(
   observer: StreamObserver<Chunk>,
 ): void {
   const original = stream.iterator;
-  stream.iterator = function instrumentedIterator(this: unknown) {
+  // Bound to a local first: V8 allocates a function literal assigned straight to a property in the
+  // old generation, where it would keep the operation alive past young-generation GCs.
+  const instrumented = function instrumentedIterator(this: unknown) {
     return observeIterator(original.call(this), op, observer);
   };
+  stream.iterator = instrumented;
 }
 
 function observeIterator<Chunk>(
