@@ -97,28 +97,60 @@ function routeParseThroughInnerWrapper<T>(
 
 /**
  * `asResponse()` alone never parses, so the parsed result never comes; tell that case apart from
- * a caller that simply awaits later. The SDK's own methods stay the ones that run.
+ * a caller that simply awaits later. The SDK's own methods stay the ones that run: the promise gets
+ * own `asResponse` / `parse` that note the call and hand it on. Both are made once, not per call;
+ * what they hand on to (the promise's methods as they were) is kept with its state.
  */
+interface RawUse {
+  asResponseCalled: boolean;
+  parseCalled: boolean;
+  readonly asResponse: (...a: unknown[]) => unknown;
+  readonly parse: (...a: unknown[]) => unknown;
+}
+
+const RAW_USE = Symbol('tokenpath.raw-use');
+
+/** The state of the promise a watched method was called on, or undefined for any other receiver. */
+function rawUseOf(self: unknown): RawUse | undefined {
+  return self !== null && typeof self === 'object' ? (self as { [RAW_USE]?: RawUse })[RAW_USE] : undefined;
+}
+
+const WATCHED_AS_RESPONSE = {
+  configurable: true,
+  writable: true,
+  value: function asResponse(this: unknown, ...args: unknown[]): unknown {
+    const state = rawUseOf(this);
+    if (state === undefined) return callProto(this, 'asResponse', args);
+    state.asResponseCalled = true;
+    return state.asResponse.apply(this, args);
+  },
+};
+
+const WATCHED_PARSE = {
+  configurable: true,
+  writable: true,
+  value: function parse(this: unknown, ...args: unknown[]): unknown {
+    const state = rawUseOf(this);
+    if (state === undefined) return callProto(this, 'parse', args);
+    state.parseCalled = true;
+    return state.parse.apply(this, args);
+  },
+};
+
+/** A watched method taken off its promise and called on another object: that object's own method runs. */
+function callProto(self: unknown, name: 'asResponse' | 'parse', args: unknown[]): unknown {
+  const method = (Object.getPrototypeOf(self) as Record<string, unknown> | null)?.[name];
+  if (typeof method !== 'function') throw new TypeError(`${name} called on an incompatible receiver`);
+  return method.apply(self, args);
+}
+
 function watchRawOnlyUse(promise: object): { asResponseCalled: boolean; parseCalled: boolean } {
-  const state = { asResponseCalled: false, parseCalled: false };
   const target = promise as { asResponse?: (...a: unknown[]) => unknown; parse?: (...a: unknown[]) => unknown };
   const { asResponse, parse } = target;
-  if (typeof asResponse !== 'function' || typeof parse !== 'function') return state;
-  Object.defineProperty(promise, 'asResponse', {
-    configurable: true,
-    writable: true,
-    value(this: unknown, ...args: unknown[]) {
-      state.asResponseCalled = true;
-      return asResponse.apply(this, args);
-    },
-  });
-  Object.defineProperty(promise, 'parse', {
-    configurable: true,
-    writable: true,
-    value(this: unknown, ...args: unknown[]) {
-      state.parseCalled = true;
-      return parse.apply(this, args);
-    },
-  });
+  if (typeof asResponse !== 'function' || typeof parse !== 'function') return { asResponseCalled: false, parseCalled: false };
+  const state: RawUse = { asResponseCalled: false, parseCalled: false, asResponse, parse };
+  Object.defineProperty(promise, RAW_USE, { value: state });
+  Object.defineProperty(promise, 'asResponse', WATCHED_AS_RESPONSE);
+  Object.defineProperty(promise, 'parse', WATCHED_PARSE);
   return state;
 }

@@ -11,13 +11,17 @@ import { isStreamAborted, openaiStart } from './client';
 
 export const openaiChatReaders = chatCompletionsReaders({ openaiFields: true });
 
+// Read once: a named import of the semconv package is a getter call on every read (its `export *`).
+const CHAT = GEN_AI_OPERATION_NAME_VALUE_CHAT;
+const API_TYPE = OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS;
+
 export const chatCompletionsCreate: CallAdapter = {
   ...openaiChatReaders,
   ...askStreamUsage,
   start(params, self) {
     const request = chatRequestFacts(params, true);
-    request.apiType = OPENAI_API_TYPE_VALUE_CHAT_COMPLETIONS;
-    return openaiStart(GEN_AI_OPERATION_NAME_VALUE_CHAT, self, request);
+    request.apiType = API_TYPE;
+    return openaiStart(CHAT, self, request);
   },
   isAborted: isStreamAborted,
 };
