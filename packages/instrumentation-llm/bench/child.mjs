@@ -21,6 +21,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
 import { installFloor } from './floor.mjs';
+import { registerOtelSdk } from './otel-sdk.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 import { ANTHROPIC_PEERS } from './peers.mjs';
 import { sdkDir } from '../../../test/support/sdk-versions.mjs';
@@ -57,48 +58,15 @@ let tracerProvider;
 let meterProvider;
 let metricReader;
 if (CONFIG !== 'sdk') {
-  const api = requireHere('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = requireHere('@opentelemetry/context-async-hooks');
-  const { TracerProvider, BatchSpanProcessor } = requireHere('@opentelemetry/sdk-trace');
-  const { MeterProvider, MetricReader } = requireHere('@opentelemetry/sdk-metrics');
-
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-
-  // A no-op exporter that only counts: spans are really created, ended, batched and handed over.
-  const noopExporter = {
-    export(spans, done) {
-      exported.spans += spans.length;
-      exported.batches++;
-      exported.last = spans[spans.length - 1];
-      // Anthropic: which spans (tokenpath's, or the SDK's own `anthropic.messages.create`).
-      if (SDK === 'anthropic') for (const s of spans) exported.byName[s.name] = (exported.byName[s.name] ?? 0) + 1;
-      done({ code: 0 /* ExportResultCode.SUCCESS */ });
-    },
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-  };
-  tracerProvider = new TracerProvider({
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: noopExporter,
-        // Never full: no span may take the cheap "dropped" path. Batches of 512 are exported
-        // (synchronously, by the no-op exporter) as they fill, like a busy production process.
-        maxQueueSize: 1 << 20,
-        // BENCH_MAX_EXPORT_BATCH: how many ended spans wait in the queue at most (GC experiments).
-        maxExportBatchSize: Number(process.env.BENCH_MAX_EXPORT_BATCH ?? 512),
-        scheduledDelayMillis: 1000,
-      }),
-    ],
-  });
-  // A reader that is never exported during the run; run.mjs collects it once at the end.
-  class IdleMetricReader extends MetricReader {
-    async onShutdown() {}
-    async onForceFlush() {}
-  }
-  metricReader = new IdleMetricReader();
-  meterProvider = new MeterProvider({ readers: [metricReader] });
-  api.trace.setGlobalTracerProvider(tracerProvider);
-  api.metrics.setGlobalMeterProvider(meterProvider);
+  let api;
+  // A no-op exporter that only counts.
+  ({ api, tracerProvider, meterProvider, metricReader } = registerOtelSdk(requireHere, (spans) => {
+    exported.spans += spans.length;
+    exported.batches++;
+    exported.last = spans[spans.length - 1];
+    // Anthropic: which spans (tokenpath's, or the SDK's own `anthropic.messages.create`).
+    if (SDK === 'anthropic') for (const s of spans) exported.byName[s.name] = (exported.byName[s.name] ?? 0) + 1;
+  }));
   if (SDK === 'anthropic') {
     // What NodeSDK registers by default (tracecontext, baggage). The Anthropic SDK injects its
     // call's trace context into every request with it, as it would in an app.

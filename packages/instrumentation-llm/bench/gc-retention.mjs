@@ -152,22 +152,8 @@ async function child() {
   let meterProvider;
   if (CONFIG !== 'sdk') {
     // As child.mjs sets it up: batch processor to a no-op exporter, a metric reader never collected.
-    const api = requireHere('@opentelemetry/api');
-    const { AsyncLocalStorageContextManager } = requireHere('@opentelemetry/context-async-hooks');
-    const { TracerProvider, BatchSpanProcessor } = requireHere('@opentelemetry/sdk-trace');
-    const { MeterProvider, MetricReader } = requireHere('@opentelemetry/sdk-metrics');
-    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const exporter = { export: (spans, done) => done({ code: 0 }), shutdown: async () => {}, forceFlush: async () => {} };
-    tracerProvider = new TracerProvider({
-      spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 1 << 20, maxExportBatchSize: 512, scheduledDelayMillis: 1000 })],
-    });
-    class IdleMetricReader extends MetricReader {
-      async onShutdown() {}
-      async onForceFlush() {}
-    }
-    api.trace.setGlobalTracerProvider(tracerProvider);
-    meterProvider = new MeterProvider({ readers: [new IdleMetricReader()] });
-    api.metrics.setGlobalMeterProvider(meterProvider);
+    const { registerOtelSdk } = await import('./otel-sdk.mjs');
+    ({ tracerProvider, meterProvider } = registerOtelSdk(requireHere));
   }
   const attributionOf = (i) => ({ 'tenant.id': `tenant-${i % 20}`, 'app.feature': 'bench' });
   let callIn = (fn) => fn();

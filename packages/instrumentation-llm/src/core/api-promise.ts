@@ -115,27 +115,24 @@ function rawUseOf(self: unknown): RawUse | undefined {
   return self !== null && typeof self === 'object' ? (self as { [RAW_USE]?: RawUse })[RAW_USE] : undefined;
 }
 
-const WATCHED_AS_RESPONSE = {
-  configurable: true,
-  writable: true,
-  value: function asResponse(this: unknown, ...args: unknown[]): unknown {
-    const state = rawUseOf(this);
-    if (state === undefined) return callProto(this, 'asResponse', args);
-    state.asResponseCalled = true;
-    return state.asResponse.apply(this, args);
-  },
-};
+/** The own `asResponse` / `parse` of a watched promise: made once each, shared by every promise. */
+function watching(name: 'asResponse' | 'parse', called: 'asResponseCalled' | 'parseCalled'): PropertyDescriptor {
+  return {
+    configurable: true,
+    writable: true,
+    value: {
+      [name](this: unknown, ...args: unknown[]): unknown {
+        const state = rawUseOf(this);
+        if (state === undefined) return callProto(this, name, args);
+        state[called] = true;
+        return state[name].apply(this, args);
+      },
+    }[name],
+  };
+}
 
-const WATCHED_PARSE = {
-  configurable: true,
-  writable: true,
-  value: function parse(this: unknown, ...args: unknown[]): unknown {
-    const state = rawUseOf(this);
-    if (state === undefined) return callProto(this, 'parse', args);
-    state.parseCalled = true;
-    return state.parse.apply(this, args);
-  },
-};
+const WATCHED_AS_RESPONSE = watching('asResponse', 'asResponseCalled');
+const WATCHED_PARSE = watching('parse', 'parseCalled');
 
 /** A watched method taken off its promise and called on another object: that object's own method runs. */
 function callProto(self: unknown, name: 'asResponse' | 'parse', args: unknown[]): unknown {
