@@ -6,28 +6,23 @@
  * patches it, as in an app. 2.x (ES modules only) is tested end to end: test/e2e/long-tail.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { callAttributes, expectAbortAtFirstItem, expectEarlyBreakEndsOnce, expectHttpErrorCall, expectNoContent, expectNothingWhileDisabled, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, SAMPLING_ATTRIBUTES, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
-// @ts-expect-error -- plain ESM script (no declaration file)
-import { installSdkVersions, sdkDir } from '../../../../../test/support/sdk-versions.mjs';
+import { loadMistral, mistralClientOn, requireFromMistral, MISTRAL_MODEL, MISTRAL_NAME, MISTRAL_VERSION } from '../../support/mistral';
 
-const NAME = '@mistralai/mistralai';
-const VERSION = '1.15.1';
-const MODEL = 'mistral-small-latest';
+const NAME = MISTRAL_NAME;
+const VERSION = MISTRAL_VERSION;
+const MODEL = MISTRAL_MODEL;
 const bed = useTestbed();
 let sdk: any;
 let client: any;
-const clientOn = (standIn: StandIn): any => new sdk.Mistral({ apiKey: 'mistral-test-secret-key', serverURL: `${standIn.url}/mistral` });
+const clientOn = (standIn: StandIn): any => mistralClientOn(sdk, standIn);
 
 beforeAll(async () => {
-  const [installed] = await installSdkVersions([`${NAME}@${VERSION}`], { log: (m: string) => console.log(m) });
-  expect(installed.version).toBe(VERSION);
-  sdk = createRequire(path.join(sdkDir(NAME, VERSION), 'package.json'))(NAME);
+  ({ sdk } = await loadMistral());
   client = clientOn(bed.standIn);
 }, 5 * 60_000);
 
@@ -127,7 +122,7 @@ describe('chat.stream', () => {
 describe('the helpers and the other APIs', () => {
   it('meters chat.parse once', async () => {
     // parse() takes a zod schema (of the SDK's own zod) and calls the request function itself, not complete().
-    const { z } = createRequire(path.join(sdkDir(NAME, VERSION), 'node_modules', NAME, 'package.json'))('zod/v3');
+    const { z } = requireFromMistral('zod/v3');
     const r = await client.chat.parse({ model: MODEL, messages, responseFormat: z.object({ answer: z.string() }) });
     expect(r.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
     const span = await onlySpan(bed.h);

@@ -5,33 +5,28 @@
  * hands the app the same stream object with the same events as without tokenpath. SDK loading as in mistral.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { callAttributes, expectConsumedStreamSpan, expectStreamFailsMidway, expectTransparent, seenOnOwnStandIn, withContentCapture } from '../../support/behaviour';
 import { DURATION, TOKEN_USAGE, expectFailedCall, expectTokenTotals, json, onlySpan, pointCount, thrown, PRICED } from '../../support/helpers';
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
-// @ts-expect-error -- plain ESM script (no declaration file)
-import { installSdkVersions, sdkDir } from '../../../../../test/support/sdk-versions.mjs';
+import { loadMistral, mistralClientOn, requireFromMistral, MISTRAL_MODEL, MISTRAL_NAME, MISTRAL_VERSION } from '../../support/mistral';
 
-const NAME = '@mistralai/mistralai';
-const VERSION = '1.15.1';
-const MODEL = 'mistral-small-latest';
+const NAME = MISTRAL_NAME;
+const VERSION = MISTRAL_VERSION;
+const MODEL = MISTRAL_MODEL;
 const TTFC = 'gen_ai.client.operation.time_to_first_chunk';
 const bed = useTestbed();
 let sdk: any;
 let EventStream: any;
 let client: any;
-const clientOn = (standIn: StandIn): any => new sdk.Mistral({ apiKey: 'mistral-test-secret-key', serverURL: `${standIn.url}/mistral` });
+const clientOn = (standIn: StandIn): any => mistralClientOn(sdk, standIn);
 
 beforeAll(async () => {
-  const [installed] = await installSdkVersions([`${NAME}@${VERSION}`], { log: (m: string) => console.log(m) });
-  expect(installed.version).toBe(VERSION);
-  const sdkRequire = createRequire(path.join(sdkDir(NAME, VERSION), 'package.json'));
-  sdk = sdkRequire(NAME);
-  EventStream = sdkRequire(`${NAME}/lib/event-streams.js`).EventStream;
+  const loaded = await loadMistral();
+  sdk = loaded.sdk;
+  EventStream = loaded.require(`${NAME}/lib/event-streams.js`).EventStream;
   client = clientOn(bed.standIn);
 }, 5 * 60_000);
 
@@ -152,7 +147,7 @@ describe('a chat.stream read to its end without for await', () => {
   });
 
   it('meters chat.parseStream read through a reader once, with exact usage', async () => {
-    const { z } = createRequire(path.join(sdkDir(NAME, VERSION), 'node_modules', NAME, 'package.json'))('zod/v3');
+    const { z } = requireFromMistral('zod/v3');
     const stream = await client.chat.parseStream({ model: MODEL, messages, responseFormat: z.object({ answer: z.string() }) });
     expect(stream).toBeInstanceOf(EventStream);
     await readAll(stream.getReader());
