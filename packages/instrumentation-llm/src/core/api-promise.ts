@@ -34,14 +34,15 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     return promise;
   }
   const observed = promise._thenUnwrap(observeOnce(observer));
-  routeParseThroughInnerWrapper(promise, observed, observer);
+  const raw: RawUse = { asResponseCalled: false, parseCalled: false };
+  routeParseThroughInnerWrapper(promise, observed, observer, raw);
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
   const responsePromise = (promise as unknown as { responsePromise?: unknown }).responsePromise;
   if (responsePromise instanceof Promise) {
-    const raw = watchRawOnlyUse(observed);
+    watchAsResponse(observed, raw);
     responsePromise.then(() => {
-      if (raw.asResponseCalled && !raw.parseCalled) observer.onRawResponseOnly();
+      if (raw.asResponseCalled && !raw.parseCalled && !parseStarted(observed)) observer.onRawResponseOnly();
     }, observer.onError);
   }
   return observed;
@@ -77,6 +78,7 @@ function routeParseThroughInnerWrapper<T>(
   inner: ApiPromiseLike<T>,
   observed: ApiPromiseLike<T>,
   observer: ApiPromiseObserver<T>,
+  raw: RawUse,
 ): void {
   if (!Object.prototype.hasOwnProperty.call(inner, 'parse')) return;
   const innerParse = (inner as unknown as { parse?: unknown }).parse;
@@ -86,6 +88,7 @@ function routeParseThroughInnerWrapper<T>(
     configurable: true,
     writable: true,
     value(): Promise<T> {
+      raw.parseCalled = true;
       parsed ??= (innerParse.call(inner) as Promise<T>).then((data) => {
         observer.onData(data);
         return data;
@@ -97,57 +100,29 @@ function routeParseThroughInnerWrapper<T>(
 
 /**
  * `asResponse()` alone never parses, so the parsed result never comes; tell that case apart from
- * a caller that simply awaits later. The SDK's own methods stay the ones that run: the promise gets
- * own `asResponse` / `parse` that note the call and hand it on. Both are made once, not per call;
- * what they hand on to (the promise's methods as they were) is kept with its state.
+ * a caller that simply awaits later. Whether parsing started is the SDK's own record: every Stainless
+ * SDK memoises `parse()` (what `then`, `withResponse()` and awaiting call) in `parsedPromise`; the
+ * parse routed through another instrumentation's wrapper notes it in `raw`. Only `asResponse` is
+ * watched, by an own method that notes the call and hands it on.
  */
 interface RawUse {
   asResponseCalled: boolean;
   parseCalled: boolean;
-  readonly asResponse: (...a: unknown[]) => unknown;
-  readonly parse: (...a: unknown[]) => unknown;
 }
 
-const RAW_USE = Symbol('tokenpath.raw-use');
-
-/** The state of the promise a watched method was called on, or undefined for any other receiver. */
-function rawUseOf(self: unknown): RawUse | undefined {
-  return self !== null && typeof self === 'object' ? (self as { [RAW_USE]?: RawUse })[RAW_USE] : undefined;
+function parseStarted(promise: object): boolean {
+  return (promise as { parsedPromise?: unknown }).parsedPromise !== undefined;
 }
 
-/** The own `asResponse` / `parse` of a watched promise: made once each, shared by every promise. */
-function watching(name: 'asResponse' | 'parse', called: 'asResponseCalled' | 'parseCalled'): PropertyDescriptor {
-  return {
+function watchAsResponse(promise: object, raw: RawUse): void {
+  const original = (promise as { asResponse?: (...a: unknown[]) => unknown }).asResponse;
+  if (typeof original !== 'function') return;
+  Object.defineProperty(promise, 'asResponse', {
     configurable: true,
     writable: true,
-    value: {
-      [name](this: unknown, ...args: unknown[]): unknown {
-        const state = rawUseOf(this);
-        if (state === undefined) return callProto(this, name, args);
-        state[called] = true;
-        return state[name].apply(this, args);
-      },
-    }[name],
-  };
-}
-
-const WATCHED_AS_RESPONSE = watching('asResponse', 'asResponseCalled');
-const WATCHED_PARSE = watching('parse', 'parseCalled');
-
-/** A watched method taken off its promise and called on another object: that object's own method runs. */
-function callProto(self: unknown, name: 'asResponse' | 'parse', args: unknown[]): unknown {
-  const method = (Object.getPrototypeOf(self) as Record<string, unknown> | null)?.[name];
-  if (typeof method !== 'function') throw new TypeError(`${name} called on an incompatible receiver`);
-  return method.apply(self, args);
-}
-
-function watchRawOnlyUse(promise: object): { asResponseCalled: boolean; parseCalled: boolean } {
-  const target = promise as { asResponse?: (...a: unknown[]) => unknown; parse?: (...a: unknown[]) => unknown };
-  const { asResponse, parse } = target;
-  if (typeof asResponse !== 'function' || typeof parse !== 'function') return { asResponseCalled: false, parseCalled: false };
-  const state: RawUse = { asResponseCalled: false, parseCalled: false, asResponse, parse };
-  Object.defineProperty(promise, RAW_USE, { value: state });
-  Object.defineProperty(promise, 'asResponse', WATCHED_AS_RESPONSE);
-  Object.defineProperty(promise, 'parse', WATCHED_PARSE);
-  return state;
+    value: function asResponse(this: unknown, ...args: unknown[]): unknown {
+      raw.asResponseCalled = true;
+      return original.apply(this, args);
+    },
+  });
 }
