@@ -31,15 +31,6 @@ const SHADOW = Symbol.for('tokenpath.instrumentation-llm.request-retry');
 let pending: RequestRetry | undefined;
 
 /**
- * Whether the client's requests can be tried again (its `makeRequest` is shadowed now, or already):
- * false for a client that is not Stainless-shaped, frozen, or whose `makeRequest` another tool
- * replaced on the instance. Ask nothing of such a client that it might refuse.
- */
-export function canRetryRequests(client: any): boolean {
-  return shadowed(client);
-}
-
-/**
  * Calls `call()` with the client's next request retryable (after `canRetryRequests(client)` said
  * so); `call`'s result is returned as is.
  */
@@ -53,7 +44,12 @@ export function withRequestRetry<T>(retry: RequestRetry, call: () => T): T {
   }
 }
 
-function shadowed(client: any): boolean {
+/**
+ * Whether the client's requests can be tried again (its `makeRequest` is shadowed now, or already):
+ * false for a client that is not Stainless-shaped, frozen, or whose `makeRequest` another tool
+ * replaced on the instance. Ask nothing of such a client that it might refuse.
+ */
+export function canRetryRequests(client: any): boolean {
   const current = client?.makeRequest;
   if (typeof current !== 'function') return false;
   if (current[SHADOW] === true) return true;

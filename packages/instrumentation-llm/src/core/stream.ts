@@ -10,7 +10,8 @@
  * - plain async iterables (AWS SDK event streams) through `[Symbol.asyncIterator]()`.
  */
 import type { GenAiOperation } from './operation';
-import { instrumentationDiag } from './safe';
+import { instrumentationDiag, namedErrorType } from './safe';
+import { instrumentWebStream } from './web-stream';
 
 export interface ChunkHandler<Chunk> {
   (op: GenAiOperation, chunk: Chunk): void;
@@ -60,12 +61,20 @@ export function isAsyncIterable(value: unknown): value is AnyObject {
  */
 export function instrumentStream<Chunk>(stream: unknown, op: GenAiOperation, observer: StreamObserver<Chunk>): boolean {
   if (!isAsyncIterable(stream)) return false;
-  if (typeof stream.iterator === 'function') {
-    instrumentIteratorFactoryInPlace(stream as unknown as IteratorFactoryStream<Chunk>, op, observer);
-  } else if (typeof stream.next === 'function') {
-    instrumentGeneratorInPlace(stream, op, observer);
+  // A web ReadableStream (Mistral's EventStream) can be read without iterating it (a reader, a
+  // pipe, a tee): it is observed as one (core/web-stream.ts), every way of reading it through one
+  // observer. Its failures name themselves; no SDK that returns one reshapes its chunks.
+  if (stream instanceof ReadableStream && observer.reshape === undefined) {
+    const web = { onPart: observer.onChunk, beforeEnd: observer.beforeEnd, errorType: observer.errorType };
+    if (instrumentWebStream(stream, op, web)) return true;
+  }
+  const iterable: AnyObject = stream;
+  if (typeof iterable.iterator === 'function') {
+    instrumentIteratorFactoryInPlace(iterable as unknown as IteratorFactoryStream<Chunk>, op, observer);
+  } else if (typeof iterable.next === 'function') {
+    instrumentGeneratorInPlace(iterable, op, observer);
   } else {
-    instrumentIterableInPlace(stream, op, observer);
+    instrumentIterableInPlace(iterable, op, observer);
   }
   return true;
 }
@@ -163,7 +172,7 @@ function observeIterator<Chunk>(
   const onError = (error: unknown): never => {
     // The SDK aborts its own controller when a stream fails, so the error, not the signal, says what happened.
     beforeEnd();
-    op.fail(error, errorTypeOf(observer, error));
+    op.fail(error, namedErrorType(observer, error));
     throw error;
   };
   const iterator: AsyncIterator<Chunk> & AsyncIterable<Chunk> = {
@@ -193,15 +202,5 @@ function reshapeSafely(reshape: (chunk: unknown) => unknown, chunk: unknown): un
   } catch (error) {
     instrumentationDiag.error('tokenpath: reshaping a stream chunk failed; the chunk is passed on as it came', error);
     return chunk;
-  }
-}
-
-function errorTypeOf<Chunk>(observer: StreamObserver<Chunk>, error: unknown): string | undefined {
-  if (!observer.errorType) return undefined;
-  try {
-    return observer.errorType(error);
-  } catch (e) {
-    instrumentationDiag.error('tokenpath: naming a stream error failed', e);
-    return undefined;
   }
 }

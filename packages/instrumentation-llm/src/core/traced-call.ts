@@ -8,7 +8,7 @@ import { withContext } from './context';
 import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
 import { isApiPromise, observeApiPromise } from './api-promise';
 import { instrumentStream, isAsyncIterable, type ChunkHandler } from './stream';
-import { instrumentationDiag, safely } from './safe';
+import { instrumentationDiag, namedErrorType, safely } from './safe';
 import { insideMeteredFrameworkCall } from './framework-call';
 
 /** What a provider adapter tells the core about one API method. */
@@ -71,7 +71,7 @@ export function tracedCall(
   try {
     result = withContext(op.context, () => (invoke ? invoke(op, original, self, args) : original.apply(self, args)));
   } catch (error) {
-    op.fail(error, errorTypeFor(adapter, error));
+    op.fail(error, namedErrorType(adapter, error));
     throw error;
   }
   const observed = safely('observing a GenAI result', () => observe(result, op, adapter, args[0]));
@@ -91,7 +91,7 @@ function observe(result: unknown, op: GenAiOperation, adapter: CallAdapter, para
       op.end();
     }
   };
-  const onError = (error: unknown): void => op.fail(error, errorTypeFor(adapter, error));
+  const onError = (error: unknown): void => op.fail(error, namedErrorType(adapter, error));
   if (isApiPromise(result)) return observeApiPromise(result, { onData, onError, onRawResponseOnly: () => op.end() });
   if (result instanceof Promise) {
     // A plain promise can be observed with then() without consuming anything.
@@ -121,9 +121,4 @@ function handleData(data: unknown, op: GenAiOperation, adapter: CallAdapter, par
   }
   adapter.onResult(op, data, params);
   op.end();
-}
-
-/** The adapter's name for a failure, or undefined for the default; never throws. */
-function errorTypeFor(adapter: CallAdapter, error: unknown): string | undefined {
-  return adapter.errorType && safely('naming a GenAI error', () => adapter.errorType!(error));
 }

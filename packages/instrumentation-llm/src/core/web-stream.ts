@@ -10,7 +10,7 @@
  * taking it up again by the next turn of the event loop.
  */
 import type { GenAiOperation } from './operation';
-import { instrumentationDiag } from './safe';
+import { instrumentationDiag, namedErrorType } from './safe';
 
 export interface WebStreamObserver<Part> {
   /** Reads one part into `op.response` / `op.usage`; never changes the part. */
@@ -159,9 +159,7 @@ function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observe
   };
   const fail = (error: unknown): void => {
     beforeEnd();
-    const errorType = errorTypeOf(observer, error);
-    if (errorType === undefined) op.fail(error);
-    else op.fail(error, errorType);
+    op.fail(error, namedErrorType(observer, error));
   };
   const { onPart } = observer;
   // The controller is the same for every pull: the read handlers are made once, not per part.
@@ -213,14 +211,4 @@ function observe<Part>(source: ReadableStream<Part>, op: GenAiOperation, observe
     });
   };
   return { stream, letGo };
-}
-
-function errorTypeOf<Part>(observer: WebStreamObserver<Part>, error: unknown): string | undefined {
-  if (observer.errorType === undefined) return undefined;
-  try {
-    return observer.errorType(error);
-  } catch (e) {
-    instrumentationDiag.error('tokenpath: naming a stream error failed', e);
-    return undefined;
-  }
 }

@@ -5,7 +5,7 @@
  * classes are patched in the files that define them: `sdk/*.js` (1.x, CommonJS) and `esm/sdk/*.js`
  * (2.x, ES modules only). The server is the client's `_baseURL`. A stream is the SDK's `EventStream`
  * (a `ReadableStream`), instrumented in place for every way of reading it (`for await`, `getReader()`,
- * `pipeTo()`, `pipeThrough()`, `tee()`, `cancel()`: core/web-stream.ts); an aborted request fails
+ * `pipeTo()`, `pipeThrough()`, `tee()`, `cancel()`: core/stream.ts hands it to core/web-stream.ts); an aborted request fails
  * with an `AbortError`. The SDK's errors keep their class names (`SDKError`, `HTTPValidationError`,
  * `ConnectionError`, …) as `error.type`.
  */
@@ -22,7 +22,6 @@ import type { OperationStart } from '../../core/operation';
 import type { SecretReader } from '../../core/redact';
 import { objectOf, stringOf } from '../../core/read';
 import type { CallAdapter } from '../../core/traced-call';
-import { instrumentWebStream, type WebStreamObserver } from '../../core/web-stream';
 import { chatReaders, chatRequestFacts, paramsOf, readEmbeddingsResult } from '../../formats/mistral-chat/chat-completions';
 import type { ProviderPatcher } from '../provider';
 
@@ -57,17 +56,9 @@ const complete = (operation: string): CallAdapter => ({
   errorType,
 });
 
-const eventStream: WebStreamObserver<unknown> = { onPart: chatReaders.onChunk, beforeEnd: chatReaders.onStreamEnd, errorType };
-
 const stream = (operation: string): CallAdapter => ({
   ...chatReaders,
   start: (params, self) => start(operation, self, chatRequestFacts(params, true)),
-  // The core observes a stream's `for await` only (core/stream.ts); the app may as well read the
-  // EventStream with a reader, pipe or tee it. Instrumented as a ReadableStream, every one of those
-  // (`for await` included, in place of the core's) reads through one observer.
-  onStreamStart: (op, result) => {
-    instrumentWebStream(result, op, eventStream);
-  },
   errorType,
 });
 
