@@ -3,6 +3,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { instrumentWebStream, type WebStreamObserver } from '../../src/core/web-stream';
 import { createHarness } from '../support/harness';
 import { chatOperation } from '../support/operation';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 // A WHATWG ReadableStream instrumented in place (the AI SDK's provider streams, covered end to end in
 // test/frameworks/ai-sdk; Mistral's EventStream, in test/providers/mistralai-mistralai/readable-stream.test.ts):
@@ -85,7 +86,6 @@ describe('instrumentWebStream', () => {
   });
 });
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('instrumentWebStream, for a stream the app holds', () => {
   it('reports the lock of whoever reads it, as the stream itself would', async () => {

@@ -30,7 +30,11 @@ export async function endedSpans(h: Harness, { collect }: { collect: boolean }):
  * ahead: what an abandoned call has seen then no longer depends on when the collector runs.
  */
 export async function replySent(standIn: StandIn, count: number): Promise<void> {
-  while (standIn.served.length < count) await tick(20);
+  const deadline = Date.now() + 10_000;
+  while (standIn.served.length < count) {
+    if (Date.now() > deadline) throw new Error(`the stand-in sent ${standIn.served.length} replies in full within 10 s, expected ${count}`);
+    await tick(20);
+  }
   await tick(100);
 }
 

@@ -12,6 +12,7 @@ import { DURATION, TOKEN_USAGE, expectFailedCall, expectTokenTotals, json, onlyS
 import type { StandIn } from '../../support/stand-in';
 import { useTestbed } from '../../support/testbed';
 import { loadMistral, mistralClientOn, requireFromMistral, MISTRAL_MODEL, MISTRAL_NAME, MISTRAL_VERSION } from '../../support/mistral';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const NAME = MISTRAL_NAME;
 const VERSION = MISTRAL_VERSION;
@@ -33,7 +34,6 @@ beforeAll(async () => {
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
 const served = (): Record<string, number> => bed.standIn.served[0].usage!;
 const chatStream = (model = MODEL, options?: unknown): Promise<ReadableStream<any>> => client.chat.stream({ model, messages }, options);
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function readAll<T>(reader: ReadableStreamDefaultReader<T>): Promise<T[]> {
   const out: T[] = [];
