@@ -14,12 +14,13 @@ import { z } from 'zod';
 import { DURATION, TOKEN_USAGE, expectTokenTotals, onlySpan, plainAndInstrumented, pointCount, servedTotal, thrown } from '../../support/helpers';
 import { useTestbed } from '../../support/testbed';
 import { withAttribution } from '@tokenpath/instrumentation-llm';
+import { callAttributes, SAMPLING_ATTRIBUTES, standInEndpoint } from '../../support/behaviour';
 
 const bed = useTestbed();
 const openai = () => createOpenAI({ apiKey: 'test-key', baseURL: `${bed.standIn.url}/v1` });
 const anthropic = () => createAnthropic({ apiKey: 'test-key', baseURL: `${bed.standIn.url}/v1` });
 const served = (i = 0): Record<string, any> => bed.standIn.served[i].usage!;
-const endpoint = () => ({ 'server.address': '127.0.0.1', 'server.port': bed.standIn.port });
+const endpoint = () => standInEndpoint(bed.standIn);
 const PRICED = {
   'gen_ai.usage.cost.amount': expect.any(Number),
   'gen_ai.usage.cost.currency': 'USD',
@@ -52,17 +53,8 @@ describe('generateText', () => {
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.attributes).toEqual({
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      ...endpoint(),
-      'gen_ai.request.temperature': 0.2,
-      'gen_ai.request.top_p': 0.9,
-      'gen_ai.request.max_tokens': 50,
-      'gen_ai.request.seed': 7,
-      'gen_ai.request.stop_sequences': ['END'],
-      'gen_ai.request.frequency_penalty': 0.1,
-      'gen_ai.request.presence_penalty': 0.3,
+      ...callAttributes(bed.standIn, 'chat', 'openai', 'gpt-4o-mini'),
+      ...SAMPLING_ATTRIBUTES,
       'gen_ai.request.stream': false,
       'gen_ai.response.id': expect.stringMatching(/^chatcmpl-standin\d+$/),
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
