@@ -11,6 +11,7 @@ import { attributionFrom, type Attribution } from './core/attribution';
 import { semconvFromEnv } from './core/semconv-opt-in';
 import { streamUsagePolicyFrom, type StreamUsagePolicy } from './core/stream-usage-policy';
 import { tracedCall, type CallAdapter, type SettingsSource } from './core/traced-call';
+import { unwatchAsResponse } from './core/api-promise';
 import { unwrapIfOutermost, wrapOnTop } from './core/method-wrap';
 import { afterWrap } from './startup/peers';
 import type { ProviderPatcher } from './providers/provider';
@@ -92,6 +93,7 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
 
   override disable(): void {
     super.disable();
+    unwatchAsResponse();
     frameworkSubscriptions.get(this)?.unsubscribe();
     frameworkSubscriptions.delete(this);
   }

@@ -34,15 +34,14 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
     return promise;
   }
   const observed = promise._thenUnwrap(observeOnce(observer));
-  const raw: RawUse = { asResponseCalled: false, parseCalled: false };
-  routeParseThroughInnerWrapper(promise, observed, observer, raw);
+  const routed = routeParseThroughInnerWrapper(promise, observed, observer);
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
   const responsePromise = (promise as unknown as { responsePromise?: unknown }).responsePromise;
   if (responsePromise instanceof Promise) {
-    watchAsResponse(observed, raw);
+    watchAsResponse(observed);
     responsePromise.then(() => {
-      if (raw.asResponseCalled && !raw.parseCalled && !parseStarted(observed)) observer.onRawResponseOnly();
+      if (asResponseCalled.has(observed) && !parseStarted(observed) && !routed?.parseCalled) observer.onRawResponseOnly();
     }, observer.onError);
   }
   return observed;
@@ -78,11 +77,11 @@ function routeParseThroughInnerWrapper<T>(
   inner: ApiPromiseLike<T>,
   observed: ApiPromiseLike<T>,
   observer: ApiPromiseObserver<T>,
-  raw: RawUse,
-): void {
-  if (!Object.prototype.hasOwnProperty.call(inner, 'parse')) return;
+): { parseCalled: boolean } | undefined {
+  if (!Object.prototype.hasOwnProperty.call(inner, 'parse')) return undefined;
   const innerParse = (inner as unknown as { parse?: unknown }).parse;
-  if (typeof innerParse !== 'function') return;
+  if (typeof innerParse !== 'function') return undefined;
+  const raw = { parseCalled: false };
   let parsed: Promise<T> | undefined;
   Object.defineProperty(observed, 'parse', {
     configurable: true,
@@ -96,33 +95,55 @@ function routeParseThroughInnerWrapper<T>(
       return parsed;
     },
   });
+  return raw;
 }
 
 /**
  * `asResponse()` alone never parses, so the parsed result never comes; tell that case apart from
  * a caller that simply awaits later. Whether parsing started is the SDK's own record: every Stainless
  * SDK memoises `parse()` (what `then`, `withResponse()` and awaiting call) in `parsedPromise`; the
- * parse routed through another instrumentation's wrapper notes it in `raw`. Only `asResponse` is
- * watched, by an own method that notes the call and hands it on.
+ * parse routed through another instrumentation's wrapper notes it itself.
+ *
+ * `asResponse` is watched on the SDK's APIPromise prototype, once per prototype, not on each
+ * promise: an own property per call cost a property definition per call, and gave the SDK's own
+ * code two shapes of APIPromise to read (its property reads turned polymorphic). The wrapper only
+ * notes the promise (rarely called: only a caller that wants the raw response calls it) and hands
+ * the call on; `unwatchAsResponse` puts every prototype's own method back.
  */
-interface RawUse {
-  asResponseCalled: boolean;
-  parseCalled: boolean;
-}
+const asResponseCalled = new WeakSet<object>();
+const watched = new Map<object, PropertyDescriptor | undefined>();
+/** The prototype seen last: almost every call returns a promise of the same class. */
+let lastPrototype: object | null = null;
 
 function parseStarted(promise: object): boolean {
   return (promise as { parsedPromise?: unknown }).parsedPromise !== undefined;
 }
 
-function watchAsResponse(promise: object, raw: RawUse): void {
-  const original = (promise as { asResponse?: (...a: unknown[]) => unknown }).asResponse;
+function watchAsResponse(promise: object): void {
+  const prototype = Object.getPrototypeOf(promise) as object | null;
+  if (prototype === lastPrototype || prototype === null) return;
+  lastPrototype = prototype;
+  if (watched.has(prototype)) return;
+  const original = (prototype as { asResponse?: unknown }).asResponse;
   if (typeof original !== 'function') return;
-  Object.defineProperty(promise, 'asResponse', {
+  watched.set(prototype, Object.getOwnPropertyDescriptor(prototype, 'asResponse'));
+  Object.defineProperty(prototype, 'asResponse', {
     configurable: true,
     writable: true,
-    value: function asResponse(this: unknown, ...args: unknown[]): unknown {
-      raw.asResponseCalled = true;
+    enumerable: false,
+    value: function asResponse(this: object, ...args: unknown[]): unknown {
+      asResponseCalled.add(this);
       return original.apply(this, args);
     },
   });
+}
+
+/** Puts back every APIPromise prototype's own `asResponse` (or removes the watch where it was inherited). */
+export function unwatchAsResponse(): void {
+  for (const [prototype, descriptor] of watched) {
+    if (descriptor === undefined) delete (prototype as { asResponse?: unknown }).asResponse;
+    else Object.defineProperty(prototype, 'asResponse', descriptor);
+  }
+  watched.clear();
+  lastPrototype = null;
 }

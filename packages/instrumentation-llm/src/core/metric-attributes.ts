@@ -25,12 +25,16 @@ export class MetricAttributeSet {
   /** key → value → the set with `key` set to `value`. */
   private children: Map<string, Map<AttributeValue, MetricAttributeSet>> | undefined;
   /**
-   * The child found last: calls repeat the same chain (one operation, provider, model and server),
+   * The two children found last: calls repeat the same chain (one operation, provider, model and
+   * server), and a call's token points alternate between two children of one set (input, output),
    * so most steps are answered here without the two map lookups.
    */
   private lastKey: string | undefined = undefined;
   private lastValue: AttributeValue | undefined = undefined;
   private lastChild: MetricAttributeSet | undefined = undefined;
+  private prevKey: string | undefined = undefined;
+  private prevValue: AttributeValue | undefined = undefined;
+  private prevChild: MetricAttributeSet | undefined = undefined;
   private readonly counter: Counter;
 
   private constructor(attributes: Attributes, counter: Counter) {
@@ -46,12 +50,15 @@ export class MetricAttributeSet {
   /** This set with `key` set to `value` (added, or replacing this set's value of `key`). */
   with(key: string, value: AttributeValue): MetricAttributeSet {
     if (this.lastValue === value && this.lastKey === key) return this.lastChild!;
+    if (this.prevValue === value && this.prevKey === key) {
+      const child = this.prevChild!;
+      this.remember(key, value, child);
+      return child;
+    }
     let byValue = this.children?.get(key);
     const found = byValue?.get(value);
     if (found !== undefined) {
-      this.lastKey = key;
-      this.lastValue = value;
-      this.lastChild = found;
+      this.remember(key, value, found);
       return found;
     }
     const child = new MetricAttributeSet({ ...this.attributes, [key]: value }, this.counter);
@@ -63,5 +70,14 @@ export class MetricAttributeSet {
     }
     byValue.set(value, child);
     return child;
+  }
+
+  private remember(key: string, value: AttributeValue, child: MetricAttributeSet): void {
+    this.prevKey = this.lastKey;
+    this.prevValue = this.lastValue;
+    this.prevChild = this.lastChild;
+    this.lastKey = key;
+    this.lastValue = value;
+    this.lastChild = child;
   }
 }

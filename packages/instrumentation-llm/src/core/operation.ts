@@ -140,14 +140,17 @@ export class GenAiOperation {
     // conventions' attributes are written last so that an app's key can never replace one.
     const attribution = settings.attribution?.of(parent);
     this.attribution = attribution;
-    // Low-cardinality attributes only: these are what every metric point carries.
-    let set = settings.instruments.attributeSets;
-    const metricAttribution = attribution?.metricAttributes;
-    if (metricAttribution !== undefined) for (const key in metricAttribution) set = set.with(key, metricAttribution[key]!);
-    set = set.with(p.operationName, start.operation).with(p.providerName, start.provider);
+    // Low-cardinality attributes only: these are what every metric point carries. The attribution
+    // comes last, so that the chain before it (the same for most calls) is answered by each set's
+    // last-found child, and it never replaces one of the conventions' attributes.
+    let set = settings.instruments.attributeSets.with(p.operationName, start.operation).with(p.providerName, start.provider);
     if (model !== undefined) set = set.with(p.requestModel, model);
     if (address !== undefined) set = set.with(p.serverAddress, address);
     if (port !== undefined) set = set.with(p.serverPort, port);
+    const metricAttribution = attribution?.metricAttributes;
+    if (metricAttribution !== undefined) {
+      for (const key in metricAttribution) if (set.attributes[key] === undefined) set = set.with(key, metricAttribution[key]!);
+    }
     this.metricSet = set;
     this.choiceCount = start.request.choiceCount ?? 1;
     this.hasFinishReasons = start.hasFinishReasons ?? true;

@@ -6,10 +6,6 @@ const log = diag.createComponentLogger({ namespace: '@tokenpath/instrumentation-
 export const instrumentationDiag = log;
 
 /**
- * Runs instrumentation code that must never disturb the host app: any exception is reported
- * through the OpenTelemetry diag logger and swallowed.
- */
-/**
  * The `error.type` an adapter or stream observer gives a failure (when the error's class does not
  * say it), or undefined when it has no namer or its namer throws (reported, never thrown).
  */
@@ -23,11 +19,20 @@ export function namedErrorType(namer: { errorType?(error: unknown): string | und
   }
 }
 
+/**
+ * Runs instrumentation code that must never disturb the host app: any exception is reported
+ * through the OpenTelemetry diag logger and swallowed.
+ */
 export function safely<T>(what: string, fn: () => T): T | undefined {
   try {
     return fn();
   } catch (error) {
-    log.error(`tokenpath: ${what} failed; the call proceeds uninstrumented`, error);
+    reportFailure(what, error);
     return undefined;
   }
+}
+
+/** How `safely` reports a failure; for the per-call path, which catches inline instead of making a closure per call. */
+export function reportFailure(what: string, error: unknown): void {
+  log.error(`tokenpath: ${what} failed; the call proceeds uninstrumented`, error);
 }

@@ -8,7 +8,7 @@ import { withContext } from './context';
 import { GenAiOperation, type OperationSettings, type OperationStart } from './operation';
 import { isApiPromise, observeApiPromise } from './api-promise';
 import { instrumentStream, isAsyncIterable, type ChunkHandler } from './stream';
-import { instrumentationDiag, namedErrorType, safely } from './safe';
+import { instrumentationDiag, namedErrorType, reportFailure, safely } from './safe';
 import { insideMeteredFrameworkCall } from './framework-call';
 
 /** What a provider adapter tells the core about one API method. */
@@ -57,10 +57,14 @@ export function tracedCall(
 ): any {
   // A framework operation already meters this request (core/framework-call.ts): count it once.
   if (!source.enabled || insideMeteredFrameworkCall()) return original.apply(self, args);
-  const op = safely('starting a GenAI operation', () => {
+  // Caught inline, not through `safely`: this runs on every call, and a closure per call is not needed.
+  let op: GenAiOperation | undefined;
+  try {
     const start = adapter.start(args[0], self, args);
-    return start && new GenAiOperation(source.settings(), start);
-  });
+    if (start !== undefined) op = new GenAiOperation(source.settings(), start);
+  } catch (error) {
+    reportFailure('starting a GenAI operation', error);
+  }
   const invoke = adapter.invoke;
   if (!op) return invoke ? invoke(undefined, original, self, args) : original.apply(self, args);
   if (op.captureContent && adapter.captureInput) {
@@ -74,7 +78,12 @@ export function tracedCall(
     op.fail(error, namedErrorType(adapter, error));
     throw error;
   }
-  const observed = safely('observing a GenAI result', () => observe(result, op, adapter, args[0]));
+  let observed: unknown;
+  try {
+    observed = observe(result, op, adapter, args[0]);
+  } catch (error) {
+    reportFailure('observing a GenAI result', error);
+  }
   if (observed === undefined) {
     op.end();
     return result;

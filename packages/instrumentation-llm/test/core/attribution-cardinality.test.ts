@@ -100,4 +100,30 @@ describe('attribution on metrics', () => {
     expect(warnings.filter((w) => w.includes('reached its budget'))).toHaveLength(1);
     await meterProvider.shutdown();
   });
+  it("never lets an allowlisted key replace one of the conventions' attributes on a metric point", async () => {
+    const reader = cumulativeReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const settings: OperationSettings = {
+      profile: PROFILE_INCUBATING_1_45,
+      tracer: trace.getTracer('no spans needed'),
+      instruments: createInstruments(meterProvider.getMeter('test'), PROFILE_INCUBATING_1_45),
+      captureContent: false,
+      maxContentLength: 0,
+      attribution: new Attribution({ metricKeys: ['tenant.id', 'gen_ai.request.model', 'gen_ai.provider.name'] }),
+    };
+    const start = { operation: 'chat', provider: 'openai', request: { model: 'gpt-4o-mini' } };
+    for (const tenant of ['acme', 'globex', 'acme']) {
+      withAttribution({ 'tenant.id': tenant, 'gen_ai.request.model': 'spoofed', 'gen_ai.provider.name': 'spoofed' }, () => {
+        const op = new GenAiOperation(settings, start);
+        op.usage.inputTokens = 10;
+        op.end();
+      });
+    }
+    const duration = (await collect(reader)).get('gen_ai.client.operation.duration')!;
+    expect(duration.map((p) => [p.attributes['tenant.id'], p.attributes['gen_ai.request.model'], p.attributes['gen_ai.provider.name'], p.count]).sort()).toEqual([
+      ['acme', 'gpt-4o-mini', 'openai', 2],
+      ['globex', 'gpt-4o-mini', 'openai', 1],
+    ]);
+    await meterProvider.shutdown();
+  });
 });

@@ -21,6 +21,21 @@ describe('interned metric attribute sets', () => {
     expect(root.attributes).toEqual({});
   });
 
+  it('finds each set again when a call alternates between children (token types), and tells keys with the same value apart', () => {
+    const root = MetricAttributeSet.root();
+    const set = root.with('gen_ai.operation.name', 'chat');
+    const input = set.with('gen_ai.token.type', 'input');
+    const output = set.with('gen_ai.token.type', 'output');
+    const byOtherKey = set.with('gen_ai.response.model', 'input');
+    for (let i = 0; i < 3; i++) {
+      expect(set.with('gen_ai.token.type', 'input')).toBe(input);
+      expect(set.with('gen_ai.token.type', 'output')).toBe(output);
+      expect(set.with('gen_ai.response.model', 'input')).toBe(byOtherKey);
+    }
+    expect(input.attributes).toEqual({ 'gen_ai.operation.name': 'chat', 'gen_ai.token.type': 'input' });
+    expect(byOtherKey.attributes).toEqual({ 'gen_ai.operation.name': 'chat', 'gen_ai.response.model': 'input' });
+  });
+
   it('tells values of different types apart (a port 443 is not the string "443")', () => {
     const root = MetricAttributeSet.root();
     expect(root.with('server.port', 443)).not.toBe(root.with('server.port', '443'));

@@ -302,6 +302,27 @@ describe('asResponse() alone', () => {
     expect((await bed.h.points('gen_ai.client.operation.duration'))[0].count).toBe(1);
   });
 
+  it('is watched on the SDK promise class, not on each promise, and disable() puts the SDK method back', async () => {
+    const p = bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    // No own property per promise: the SDK reads every APIPromise with one shape.
+    expect(Object.getOwnPropertyNames(p)).not.toContain('asResponse');
+    const prototype = Object.getPrototypeOf(p) as { asResponse: unknown };
+    const watching = prototype.asResponse;
+    await p;
+    bed.h.instrumentation.disable();
+    expect(prototype.asResponse).not.toBe(watching);
+    expect(String(prototype.asResponse)).not.toContain('asResponseCalled');
+    bed.h.instrumentation.enable();
+    // Watched again from the first call after enable(): asResponse() alone still ends its operation.
+    const raw = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages }).asResponse();
+    expect(raw.status).toBe(200);
+    expect(prototype.asResponse).not.toBe(watching);
+    expect(String(prototype.asResponse)).toContain('asResponseCalled');
+    const spans = await bed.h.spans();
+    expect(spans).toHaveLength(2);
+    expect(pointCount(await bed.h.points('gen_ai.client.operation.duration'))).toBe(2);
+  });
+
   it('still records usage when the caller awaits the promise after taking the raw response with withResponse()', async () => {
     const p = bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     const { data } = await p.withResponse();
