@@ -5,18 +5,15 @@
  *
  *   node bench/pair.mjs --openai=6 --kind=chat --configs=floor,tokenpath [--rounds=5 --n=20000 --slices=10]
  *
- * Extra child flags (e.g. --cpu-prof) go in BENCH_EXEC_ARGV, space-separated. `tokenpath@<dir>` is
- * the `tokenpath` config with another build of the package (a copy of its folder with dist/), to
- * time two builds against each other. --profile: every child under --cpu-prof (in /tmp/pair-profiles),
+ * Configs as children.mjs takes them: `tokenpath@<dir>` another build, `name#2` a second process;
+ * extra child flags (e.g. --cpu-prof) in BENCH_EXEC_ARGV, space-separated. --profile: every child under --cpu-prof (in /tmp/pair-profiles),
  * and each config's self time by function against the first config's, over the timed slices only.
  * --alloc: bytes allocated per call (per stream) by each config, and by function against the first.
  */
-import { fork } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { diff } from './profile.mjs';
+import { forkChild, median } from './children.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const opt = Object.fromEntries(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -39,37 +36,7 @@ function profileArgs(config) {
   return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${path.basename(profileFile(config))}`, '--cpu-prof-interval=50'];
 }
 
-function child(config) {
-  // `floor#2`: a second child of the same config (to see the spread between two processes).
-  const [name, dir] = config.replace(/#.*$/, '').split('@');
-  const c = fork(path.join(here, 'child.mjs'), [], {
-    execArgv: ['--expose-gc', ...profileArgs(config), ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let id = 0;
-  const pending = new Map();
-  let ready;
-  const isReady = new Promise((r) => (ready = r));
-  c.on('message', (m) => {
-    if (m.ready) return ready();
-    const p = pending.get(m.id);
-    pending.delete(m.id);
-    m.ok ? p.resolve(m.value) : p.reject(new Error(`${config}: ${m.error}`));
-  });
-  return {
-    config,
-    isReady,
-    send: (msg) => new Promise((resolve, reject) => (pending.set(++id, { resolve, reject }), c.send({ ...msg, id }))),
-    exit: () => new Promise((r) => (c.on('exit', r), c.send({ cmd: 'exit' }))),
-  };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const child = (config) => forkChild(config, { openai, execArgv: profileArgs(config) });
 
 const kids = configs.map(child);
 await Promise.all(kids.map((k) => k.isReady));

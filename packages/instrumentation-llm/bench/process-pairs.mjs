@@ -1,0 +1,93 @@
+/**
+ * One config's cost over another's, measured over many fresh process pairs: the verdicts on
+ * tokenpath's own code (tokenpath over `floor`, floor.mjs) and against contrib.
+ *
+ * One process of a config differs from another process of the same config by up to ~30 µs per call
+ * on a small VM (JIT and heap-sizing decisions, memory layout), more than the targets, and it stays
+ * so however long the process runs (the same holds for two copies of the SDK in one process). So a
+ * verdict is not taken from one process per config: each of `pairs` pairs (a child of each config,
+ * started afresh, warmed up, then timed in interleaved slices) gives the median of its per-slice
+ * differences, and the figure is the median over the pairs, with their quartiles to show how far
+ * one pair's luck goes.
+ *
+ *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12]
+ */
+import { forkChild, median } from './children.mjs';
+
+export const PAIR_DEFAULTS = {
+  chat: { pairs: 12, warmup: 20000, n: 20000, slices: 10 },
+  stream: { pairs: 8, warmup: 300, n: 400, slices: 8 },
+};
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+};
+
+/**
+ * `config` over `base`, in µs per call (`perCall` 1), or per chunk (`perCall` the chunks of a
+ * stream), wall-clock and CPU time: the median over pairs, the quartiles, the range, and each pair's
+ * figure with the two processes' own medians.
+ */
+export async function measurePairs({ openai, kind, base, config, perCall = 1, pairs, warmup, n, slices, log = () => {} }) {
+  const d = PAIR_DEFAULTS[kind];
+  pairs ??= d.pairs;
+  warmup ??= d.warmup;
+  n ??= d.n;
+  slices ??= d.slices;
+  const sliceN = Math.max(1, Math.round(n / slices));
+  const perPair = [];
+  for (let p = 0; p < pairs; p++) {
+    // Which of the two starts (and runs) first alternates, so that neither always has the fresher machine.
+    const order = p % 2 === 0 ? [base, config] : [config, base];
+    const kids = order.map((c) => forkChild(c, { openai }));
+    try {
+      await Promise.all(kids.map((k) => k.isReady));
+      for (const k of kids) await k.send({ cmd: 'warmup', kind, n: warmup });
+      const wall = { [base]: [], [config]: [] };
+      const cpu = { [base]: [], [config]: [] };
+      for (let s = 0; s < slices; s++) {
+        for (const k of s % 2 === 0 ? kids : [...kids].reverse()) {
+          const v = await k.send({ cmd: 'round', kind, n: sliceN });
+          wall[k.config].push(v.wallUs / v.n / perCall);
+          cpu[k.config].push(v.cpuUs / v.n / perCall);
+        }
+      }
+      const paired = (m) => median(m[config].map((x, i) => x - m[base][i]));
+      const pair = { wallUs: paired(wall), cpuUs: paired(cpu), baseUs: median(wall[base]), configUs: median(wall[config]) };
+      perPair.push(pair);
+      log(
+        `${config} over ${base}, openai ${openai} ${kind}, pair ${p + 1}/${pairs}: ${pair.wallUs.toFixed(2)} µs ` +
+          `(CPU ${pair.cpuUs.toFixed(2)}; ${base} ${pair.baseUs.toFixed(1)}, ${config} ${pair.configUs.toFixed(1)})`,
+      );
+    } finally {
+      await Promise.all(kids.map((k) => k.exit().catch(() => k.kill())));
+    }
+  }
+  const of = (m) => {
+    const xs = perPair.map((x) => x[m]);
+    return { medianUs: median(xs), q1Us: quantile(xs, 0.25), q3Us: quantile(xs, 0.75), minUs: Math.min(...xs), maxUs: Math.max(...xs) };
+  };
+  return { base, config, pairs, warmup, callsPerPair: sliceN * slices, slices, wall: of('wallUs'), cpu: of('cpuUs'), perPair };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const opt = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const kind = opt.kind ?? 'chat';
+  const r = await measurePairs({
+    openai: opt.openai ?? '6',
+    kind,
+    base: opt.base ?? 'floor',
+    config: opt.config ?? 'tokenpath',
+    perCall: kind === 'chat' ? 1 : Number(opt.chunks ?? 201),
+    pairs: opt.pairs && Number(opt.pairs),
+    log: console.log,
+  });
+  const f = (x) => x.toFixed(2);
+  for (const m of ['wall', 'cpu']) {
+    const s = r[m];
+    console.log(`${m}: median ${f(s.medianUs)} µs, quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.pairs} pairs)`);
+  }
+}
