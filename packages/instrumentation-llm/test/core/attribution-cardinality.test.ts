@@ -46,19 +46,25 @@ async function collect(reader: ReturnType<typeof cumulativeReader>): Promise<Map
 const tenants = (points: Point[]) => new Set(points.map((p) => p.attributes['tenant.id']));
 const total = (points: Point[], filter: (p: Point) => boolean = () => true) => points.filter(filter).reduce((s, p) => s + p.value, 0);
 
+/** Operations recorded by a real MeterProvider and reader, with `attribution` (and `cost`, if given). */
+function meteredOperations(attribution: Attribution, cost?: CostModel) {
+  const reader = cumulativeReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const settings: OperationSettings = {
+    profile: PROFILE_INCUBATING_1_45,
+    tracer: trace.getTracer('no spans needed'),
+    instruments: createInstruments(meterProvider.getMeter('test'), PROFILE_INCUBATING_1_45),
+    captureContent: false,
+    maxContentLength: 0,
+    cost,
+    attribution,
+  };
+  return { reader, meterProvider, settings };
+}
+
 describe('attribution on metrics', () => {
   it('keeps 100,000 distinct tenant ids within the budget of series, and every total whole', async () => {
-    const reader = cumulativeReader();
-    const meterProvider = new MeterProvider({ readers: [reader] });
-    const settings: OperationSettings = {
-      profile: PROFILE_INCUBATING_1_45,
-      tracer: trace.getTracer('no spans needed'),
-      instruments: createInstruments(meterProvider.getMeter('test'), PROFILE_INCUBATING_1_45),
-      captureContent: false,
-      maxContentLength: 0,
-      cost: new CostModel(),
-      attribution: new Attribution({ metricKeys: ['tenant.id'], metricValueLimit: BUDGET }),
-    };
+    const { reader, meterProvider, settings } = meteredOperations(new Attribution({ metricKeys: ['tenant.id'], metricValueLimit: BUDGET }), new CostModel());
     const start = { operation: 'chat', provider: 'openai', request: { model: 'gpt-4o-mini' } };
     let input = 0;
     let output = 0;
@@ -100,17 +106,11 @@ describe('attribution on metrics', () => {
     expect(warnings.filter((w) => w.includes('reached its budget'))).toHaveLength(1);
     await meterProvider.shutdown();
   });
+
   it("never lets an allowlisted key replace one of the conventions' attributes on a metric point", async () => {
-    const reader = cumulativeReader();
-    const meterProvider = new MeterProvider({ readers: [reader] });
-    const settings: OperationSettings = {
-      profile: PROFILE_INCUBATING_1_45,
-      tracer: trace.getTracer('no spans needed'),
-      instruments: createInstruments(meterProvider.getMeter('test'), PROFILE_INCUBATING_1_45),
-      captureContent: false,
-      maxContentLength: 0,
-      attribution: new Attribution({ metricKeys: ['tenant.id', 'gen_ai.request.model', 'gen_ai.provider.name'] }),
-    };
+    const { reader, meterProvider, settings } = meteredOperations(
+      new Attribution({ metricKeys: ['tenant.id', 'gen_ai.request.model', 'gen_ai.provider.name'] }),
+    );
     const start = { operation: 'chat', provider: 'openai', request: { model: 'gpt-4o-mini' } };
     for (const tenant of ['acme', 'globex', 'acme']) {
       withAttribution({ 'tenant.id': tenant, 'gen_ai.request.model': 'spoofed', 'gen_ai.provider.name': 'spoofed' }, () => {
