@@ -42,6 +42,11 @@ export class CostModel {
   /** provider → models already reported as unpriced. */
   private readonly reported = new Map<string, Set<string>>();
   private reportedCount = 0;
+  /** The names priced last and the price they chose: an app's calls mostly repeat one model. */
+  private lastProvider: string | undefined = undefined;
+  private lastResponseModel: string | undefined = undefined;
+  private lastRequestModel: string | undefined = undefined;
+  private lastPrice: Price | null = null;
 
   /** `overrides`: the user's prices, the option's before the file's (the first that applies wins). */
   constructor(private readonly overrides: readonly PriceOverride[] = []) {}
@@ -60,9 +65,10 @@ export class CostModel {
     atMs: number,
   ): CallCost | undefined {
     if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
-    const byResponse = responseModel === undefined ? null : this.priceFor(provider, responseModel);
-    const byRequest = requestModel === undefined || requestModel === responseModel ? null : this.priceFor(provider, requestModel);
-    const price = byResponse?.user ? byResponse : byRequest?.user ? byRequest : (byResponse ?? byRequest);
+    const price =
+      provider === this.lastProvider && responseModel === this.lastResponseModel && requestModel === this.lastRequestModel
+        ? this.lastPrice
+        : this.choosePrice(provider, responseModel, requestModel);
     if (price === null) {
       const model = responseModel ?? requestModel;
       if (model !== undefined) this.reportUnpriced(provider, model);
@@ -72,6 +78,17 @@ export class CostModel {
     const amount = priceOf(keys, usage);
     if (amount === undefined) return undefined;
     return { amount, currency: price.currency, priceTable: price.user ? USER_PRICE_TABLE : TABLE_VERSION };
+  }
+
+  private choosePrice(provider: string, responseModel: string | undefined, requestModel: string | undefined): Price | null {
+    const byResponse = responseModel === undefined ? null : this.priceFor(provider, responseModel);
+    const byRequest = requestModel === undefined || requestModel === responseModel ? null : this.priceFor(provider, requestModel);
+    const price = byResponse?.user ? byResponse : byRequest?.user ? byRequest : (byResponse ?? byRequest);
+    this.lastProvider = provider;
+    this.lastResponseModel = responseModel;
+    this.lastRequestModel = requestModel;
+    this.lastPrice = price;
+    return price;
   }
 
   private priceFor(provider: string, model: string): Price | null {

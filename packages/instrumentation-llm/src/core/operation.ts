@@ -30,6 +30,7 @@ import { recordCall, type GenAiInstruments } from './metrics';
 import type { MetricAttributeSet } from './metric-attributes';
 import { buildUsageRecord, deliverUsageRecord, type UsageHook } from './usage-record';
 import { boundedJson } from './content';
+import { factNames, writeRequestFacts, writeResponseFacts, writeUsageFacts } from './fact-attributes';
 import type { CallCost, CostModel } from './cost';
 import type { Attribution, CallAttribution } from './attribution';
 import type { StreamUsagePolicy } from './stream-usage-policy';
@@ -165,10 +166,7 @@ export class GenAiOperation {
     if (model !== undefined) attributes[p.requestModel] = model;
     if (address !== undefined) attributes[p.serverAddress] = address;
     if (port !== undefined) attributes[p.serverPort] = port;
-    for (const [fact, key] of p.request) {
-      const value = start.request[fact];
-      if (value !== undefined) attributes[key] = value;
-    }
+    writeRequestFacts(factNames(p).request, start.request, attributes);
     const name = model ? `${start.operation} ${model}` : start.operation;
     this.span = settings.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
@@ -246,19 +244,10 @@ export class GenAiOperation {
     if (span.isRecording()) {
       this.completeFinishReasons(errorType !== undefined);
       const out: Attributes = {};
-      for (const [fact, key] of p.response) {
-        const value = this.response[fact];
-        if (value !== undefined) out[key] = value;
-      }
+      const names = factNames(p);
+      writeResponseFacts(names.response, this.response, out);
       if (this.spanUsage) {
-        let stated = false;
-        for (const [fact, key] of p.usage) {
-          const value = this.usage[fact];
-          if (value !== undefined) {
-            out[key] = value;
-            stated = true;
-          }
-        }
+        const stated = writeUsageFacts(names.usage, this.usage, out);
         // Says whether the counts are the provider's or missing (an aborted stream, a host that
         // never reports usage): a missing count stays missing, never an estimate.
         out[USAGE_SOURCE] = stated ? USAGE_SOURCE_PROVIDER : USAGE_SOURCE_NONE;
