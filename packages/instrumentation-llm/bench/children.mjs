@@ -1,6 +1,6 @@
 /**
  * A bench child (child.mjs) under one config, driven over IPC: `send({ cmd, ... })` resolves with
- * what the child answers. Shared by pair.mjs and own-code.mjs (run.mjs keeps its own, which also
+ * what the child answers. Shared by pair.mjs and process-pairs.mjs (run.mjs keeps its own, which also
  * tracks every child for the report and kills them on exit).
  */
 import { fork } from 'node:child_process';
