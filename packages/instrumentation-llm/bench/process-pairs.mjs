@@ -10,7 +10,7 @@
  * differences, and the figure is the median over the pairs, with their quartiles to show how far
  * one pair's luck goes.
  *
- *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12]
+ *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12 --warmup=20000 --n=20000]
  */
 import { forkChild, median } from './children.mjs';
 
@@ -83,6 +83,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     config: opt.config ?? 'tokenpath',
     perCall: kind === 'chat' ? 1 : Number(opt.chunks ?? 201),
     pairs: opt.pairs && Number(opt.pairs),
+    warmup: opt.warmup && Number(opt.warmup),
+    n: opt.n && Number(opt.n),
     log: console.log,
   });
   const f = (x) => x.toFixed(2);
