@@ -20,7 +20,14 @@ const openai = (url = bed.standIn.url) => createOpenAI({ apiKey: 'test-key', bas
 const served = (): Record<string, any> => bed.standIn.served[0].usage!;
 const PROMPT = 'tell me about streams';
 const FULL_TEXT = 'This is a reply from the tokenpath stand-in about tell me about';
-const spansAfterCollection = () => endedSpans(bed.h, { collect: true });
+/** Once the stand-in has sent `replies` replies, no span has ended; after the garbage collection, exactly one has. */
+async function oneSpanAtCollection(replies: number) {
+  await replySent(bed.standIn, replies);
+  expect(await bed.h.spans()).toEqual([]);
+  const spans = await endedSpans(bed.h, { collect: true });
+  expect(spans).toHaveLength(1);
+  return spans[0];
+}
 
 describe('a streamText the app stops reading', () => {
   it('ends with the provider usage when the app reads only result.text', async () => {
@@ -55,14 +62,11 @@ describe('a streamText the app stops reading', () => {
     };
     const { plain, output } = await plainAndInstrumented(bed.h, first, { resetBetween: true });
     expect(output).toBe(plain);
-    await replySent(bed.standIn, 2);
-    expect(await bed.h.spans()).toEqual([]);
     // The AI SDK keeps reading the model stream into the branch it keeps for later projections, to the finish part
     // (not to its end): the provider's usage was seen, though no one will read the rest.
-    const spans = await spansAfterCollection();
-    expect(spans).toHaveLength(1);
-    expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
-    expect(spans[0].attributes).toMatchObject({
+    const span = await oneSpanAtCollection(2);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toMatchObject({
       'gen_ai.request.stream': true,
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': served().prompt_tokens,
@@ -76,14 +80,11 @@ describe('a streamText the app stops reading', () => {
   it('ends once, at collection, with no usage when the app never reads the stream and drops the result', async () => {
     streamText({ model: openai().chat('slow'), prompt: PROMPT });
     // The whole reply arrives; with no consumer, the AI SDK's pipeline reads a few parts ahead and stops (backpressure).
-    await replySent(bed.standIn, 1);
-    expect(await bed.h.spans()).toEqual([]);
-    const spans = await spansAfterCollection();
-    expect(spans).toHaveLength(1);
-    expect(spans[0].status.code).toBe(SpanStatusCode.UNSET);
-    expect(spans[0].attributes['tokenpath.usage.source']).toBe('none');
-    expect(spans[0].attributes['gen_ai.usage.output_tokens']).toBeUndefined();
-    expect(spans[0].attributes['gen_ai.response.time_to_first_chunk']).toEqual(expect.any(Number));
+    const span = await oneSpanAtCollection(1);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['tokenpath.usage.source']).toBe('none');
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBeUndefined();
+    expect(span.attributes['gen_ai.response.time_to_first_chunk']).toEqual(expect.any(Number));
     expect(await bed.h.points(TOKEN_USAGE)).toEqual([]);
     expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
@@ -98,11 +99,8 @@ describe('a streamText the app stops reading', () => {
     };
     const { plain, output } = await plainAndInstrumented(bed.h, firstBytes, { resetBetween: true });
     expect(output).toBe(plain);
-    await replySent(bed.standIn, 2);
-    expect(await bed.h.spans()).toEqual([]);
-    const spans = await spansAfterCollection();
-    expect(spans).toHaveLength(1);
-    expect(spans[0].attributes['tokenpath.usage.source']).toBe('provider');
+    const span = await oneSpanAtCollection(2);
+    expect(span.attributes['tokenpath.usage.source']).toBe('provider');
     expect(pointCount(await bed.h.points(DURATION))).toBe(1);
   });
 
