@@ -48,6 +48,7 @@ export function forkChild(config, { openai, execArgv = [] }) {
   };
 }
 
+/** The median; every bench script takes its figures this way. */
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

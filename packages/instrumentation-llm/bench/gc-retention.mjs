@@ -33,6 +33,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { median } from './children.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -80,11 +81,6 @@ async function parent() {
   }
   for (const k of kids) k.retained = await k.send({ cmd: 'retained' });
   for (const k of kids) k.exit();
-  const median = (xs) => {
-    const a = [...xs].sort((x, y) => x - y);
-    const m = a.length >> 1;
-    return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-  };
   const cols = ['openai', 'variant', 'config', 'retained KB/call', 'wall µs', 'cpu µs', 'scavenge µs/call', 'promoted KB/scavenge', 'scavenges', 'mark-compacts'];
   const rows = kids.map((k) => {
     const sum = (f) => k.slices.reduce((a, x) => a + f(x), 0);
