@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { diff } from './profile.mjs';
 import { forkChild, median } from './children.mjs';
+import { PAIR_DEFAULTS } from './process-pairs.mjs';
 
 const opt = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -26,7 +27,7 @@ const configs = (opt.configs ?? 'floor,tokenpath').split(',');
 const rounds = Number(opt.rounds ?? 5);
 const n = Number(opt.n ?? (kind === 'chat' ? 20000 : 400));
 const slices = Number(opt.slices ?? 10);
-const warmup = Number(opt.warmup ?? (kind === 'chat' ? 20000 : 300));
+const warmup = Number(opt.warmup ?? PAIR_DEFAULTS[kind].warmup);
 const perCall = kind === 'chat' ? 1 : Number(opt.chunks ?? 201);
 
 const profileDir = '/tmp/pair-profiles';
