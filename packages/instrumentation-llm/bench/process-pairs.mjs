@@ -15,10 +15,49 @@
 import { forkChild, median } from './children.mjs';
 
 export const PAIR_DEFAULTS = {
-  chat: { pairs: 12, warmup: 20000, n: 20000, slices: 10 },
+  // 20 pairs: the median's 96% interval (medianInterval) runs from the 6th to the 15th pair.
+  chat: { pairs: 20, warmup: 20000, n: 20000, slices: 10 },
   // 4,000 streams: until then the per-stream code is still tiering up (run.mjs, SETTINGS.stream).
-  stream: { pairs: 8, warmup: 4000, n: 400, slices: 8 },
+  // 12 pairs: the interval runs from the 3rd to the 10th pair (96%).
+  stream: { pairs: 12, warmup: 4000, n: 400, slices: 8 },
 };
+
+/**
+ * The interval that holds the median of what one more pair would give, with at least `confidence`
+ * (0.9), whatever the pairs' distribution: the k-th lowest and k-th highest pair, k the largest for
+ * which fewer than k of n pairs fall below the median with probability ≤ (1 − confidence) / 2 (the
+ * sign test's order statistics; binomial n, ½). No resampling, so a report reads the same each time.
+ * With 8 pairs it is the 2nd lowest to the 2nd highest (93%), with 12 the 3rd (96%), with 16 the 5th (92%).
+ */
+export function medianInterval(xs, confidence = 0.9) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const tail = (k) => {
+    // P(X ≤ k - 1), X ~ Binomial(n, 1/2)
+    let sum = 0;
+    let c = 1;
+    for (let i = 0; i < k; i++) {
+      sum += c;
+      c = (c * (n - i)) / (i + 1);
+    }
+    return sum / 2 ** n;
+  };
+  let k = 0;
+  while (k + 1 <= n / 2 && tail(k + 1) <= (1 - confidence) / 2) k++;
+  if (k === 0) return { lo: -Infinity, hi: Infinity, coverage: 1 };
+  return { lo: s[k - 1], hi: s[n - k], coverage: 1 - 2 * tail(k) };
+}
+
+/**
+ * A verdict on "at most `limit`" that the pairs' noise cannot flip: true when the whole interval of
+ * the median is at or under the limit, false when it is all above, null (not shown either way) when
+ * it straddles the limit.
+ */
+export function atMost(stats, limit) {
+  if (stats.ciHiUs <= limit) return true;
+  if (stats.ciLoUs > limit) return false;
+  return null;
+}
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,7 +85,8 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
     const kids = order.map((c) => forkChild(c, { openai }));
     try {
       await Promise.all(kids.map((k) => k.isReady));
-      for (const k of kids) await k.send({ cmd: 'warmup', kind, n: warmup });
+      // Both warm up at once: nothing is timed yet, and a stream pair's warm-up is most of its time.
+      await Promise.all(kids.map((k) => k.send({ cmd: 'warmup', kind, n: warmup })));
       const wall = { [base]: [], [config]: [] };
       const cpu = { [base]: [], [config]: [] };
       for (let s = 0; s < slices; s++) {
@@ -69,7 +109,17 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
   }
   const of = (m) => {
     const xs = perPair.map((x) => x[m]);
-    return { medianUs: median(xs), q1Us: quantile(xs, 0.25), q3Us: quantile(xs, 0.75), minUs: Math.min(...xs), maxUs: Math.max(...xs) };
+    const ci = medianInterval(xs);
+    return {
+      medianUs: median(xs),
+      ciLoUs: ci.lo,
+      ciHiUs: ci.hi,
+      ciCoverage: ci.coverage,
+      q1Us: quantile(xs, 0.25),
+      q3Us: quantile(xs, 0.75),
+      minUs: Math.min(...xs),
+      maxUs: Math.max(...xs),
+    };
   };
   return { base, config, pairs, warmup, callsPerPair: sliceN * slices, slices, wall: of('wallUs'), cpu: of('cpuUs'), perPair };
 }
@@ -91,6 +141,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const f = (x) => x.toFixed(2);
   for (const m of ['wall', 'cpu']) {
     const s = r[m];
-    console.log(`${m}: median ${f(s.medianUs)} µs, quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.pairs} pairs)`);
+    console.log(
+      `${m}: median ${f(s.medianUs)} µs (${Math.round(s.ciCoverage * 100)}% interval ${f(s.ciLoUs)} to ${f(s.ciHiUs)}), ` +
+        `quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.pairs} pairs)`,
+    );
   }
 }

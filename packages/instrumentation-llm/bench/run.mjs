@@ -49,7 +49,7 @@ import { STREAM_CHUNKS, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS } from 
 import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
 import { ANTHROPIC_PEERS, peersFor } from './peers.mjs';
 import { ANTHROPIC_0X } from './anthropic.mjs';
-import { measurePairs, PAIR_DEFAULTS } from './process-pairs.mjs';
+import { atMost, measurePairs, PAIR_DEFAULTS } from './process-pairs.mjs';
 import { median } from './children.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -672,7 +672,9 @@ function mdTable(header, rows) {
   return all.join('\n');
 }
 const verdict = (pass) => (pass === null ? 'INCONCLUSIVE (overhead within noise)' : pass ? 'PASS' : 'FAIL');
-const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+/** A process-pair verdict (process-pairs.mjs `atMost`): null when the median's interval straddles the target. */
+const pairVerdict = (pass) => (pass === null ? 'NOT SHOWN (the interval straddles the target)' : pass ? 'PASS' : 'FAIL');
+const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x === Infinity ? '∞' : x === -Infinity ? '−∞' : x.toFixed(d));
 
 function timingTable(cmp, pick) {
   const measured = MEASURED.filter((k) => cmp.configs.includes(k));
@@ -829,14 +831,16 @@ function comparisonMarkdown(cmp) {
   for (const kind of ['chat', 'stream']) {
     const c = cmp.cases[kind];
     const pairs = (r) =>
-      `median over ${r.pairs} fresh ${r.base}/${r.config} process pairs ${fmt(r.wall.medianUs, 2)} ${r.unit}, quartiles ${fmt(r.wall.q1Us, 2)} to ${fmt(r.wall.q3Us, 2)}, ` +
-      `pairs from ${fmt(r.wall.minUs, 2)} to ${fmt(r.wall.maxUs, 2)}; CPU time ${fmt(r.cpu.medianUs, 2)} ${r.unit}`;
+      `median over ${r.pairs} fresh ${r.base}/${r.config} process pairs ${fmt(r.wall.medianUs, 2)} ${r.unit}, ` +
+      `${Math.round(r.wall.ciCoverage * 100)}% interval of the median ${fmt(r.wall.ciLoUs, 2)} to ${fmt(r.wall.ciHiUs, 2)}, quartiles ${fmt(r.wall.q1Us, 2)} to ${fmt(r.wall.q3Us, 2)}, ` +
+      `pairs from ${fmt(r.wall.minUs, 2)} to ${fmt(r.wall.maxUs, 2)}; CPU time ${fmt(r.cpu.medianUs, 2)} ${r.unit} (interval ${fmt(r.cpu.ciLoUs, 2)} to ${fmt(r.cpu.ciHiUs, 2)})`;
     const vs = cmp.pairsVsContrib?.[kind];
     if (hasContrib && vs) {
       const floorVs = cmp.floorVsContrib[kind];
       lines.push(
-        `- ${c.label}: ${c.target}: **${verdict(vs.pass)}** (tokenpath over contrib: ${pairs(vs)}: ${verdict(vs.cpuPass)}. ` +
-          `The floor over contrib, what the target asks of any implementation: ${pairs(floorVs)}. ` +
+        `- ${c.label}: ${c.target}: **${pairVerdict(vs.pass)}** (tokenpath over contrib: ${pairs(vs)}: ${pairVerdict(vs.cpuPass)}. ` +
+          `The floor over contrib, what the target asks of any implementation: ${pairs(floorVs)}` +
+          `${floorVs.unreachable ? ': **above 0 over its whole interval, so no implementation of this telemetry meets the target**' : ''}. ` +
           `The one process per config above: wall-clock ${fmt(c.overheadUs.tokenpath)} vs ${fmt(c.overheadUs.contrib)} µs over otel, ratio ${fmt(c.ratio, 2)})`,
       );
     }
@@ -844,7 +848,7 @@ function comparisonMarkdown(cmp) {
     if (own) {
       const what = kind === 'chat' ? `≤ ${s.ownChatUs} µs per call` : `≤ ${s.ownChunkUs} µs per chunk`;
       lines.push(
-        `- ${c.label}: tokenpath's own code (its overhead over floor) ${what}: **${verdict(own.pass)}** (${pairs(own)}: ${verdict(own.cpuPass)}. ` +
+        `- ${c.label}: tokenpath's own code (its overhead over floor) ${what}: **${pairVerdict(own.pass)}** (${pairs(own)}: ${pairVerdict(own.cpuPass)}. ` +
           `The one process per config above: ${fmt(c.ownUs)} µs${kind === 'stream' ? ` = ${fmt(c.own.perChunkUs, 2)} µs/chunk` : ''})`,
       );
     }
@@ -1037,11 +1041,13 @@ async function pairVerdicts(openai, withContrib) {
   for (const kind of ['chat', 'stream']) {
     const limit = kind === 'chat' ? SETTINGS.ownChatUs : SETTINGS.ownChunkUs;
     const own = await measure('floor', 'tokenpath', kind);
-    out.ownCode[kind] = { ...own, limitUs: limit, pass: own.wall.medianUs <= limit, cpuPass: own.cpu.medianUs <= limit };
+    // A verdict only where the median's whole interval is on one side of the target (process-pairs.mjs).
+    out.ownCode[kind] = { ...own, limitUs: limit, pass: atMost(own.wall, limit), cpuPass: atMost(own.cpu, limit) };
     if (!withContrib) continue;
     const vs = await measure('contrib', 'tokenpath', kind);
-    out.pairsVsContrib[kind] = { ...vs, pass: vs.wall.medianUs <= 0, cpuPass: vs.cpu.medianUs <= 0 };
-    out.floorVsContrib[kind] = await measure('contrib', 'floor', kind);
+    out.pairsVsContrib[kind] = { ...vs, pass: atMost(vs.wall, 0), cpuPass: atMost(vs.cpu, 0) };
+    const floorVs = await measure('contrib', 'floor', kind);
+    out.floorVsContrib[kind] = { ...floorVs, unreachable: atMost(floorVs.wall, 0) === false };
   }
   return out;
 }
@@ -1117,8 +1123,8 @@ async function main() {
     }
   }
 
-  // A missed openai target: profile the case (and major) that missed it.
-  const missed = (cmp, kind) => cmp.pairsVsContrib?.[kind].pass === false || cmp.ownCode?.[kind].pass === false;
+  // An openai target not shown met (failed, or within the pairs' noise): profile the case and major.
+  const missed = (cmp, kind) => (cmp.pairsVsContrib !== undefined && cmp.pairsVsContrib[kind].pass !== true) || (cmp.ownCode !== undefined && cmp.ownCode[kind].pass !== true);
   const failing = openaiToo
     ? [
         ...['chat', 'stream'].filter((k) => missed(v6, k)).map((kind) => ({ kind, openai: '6' })),
@@ -1185,9 +1191,9 @@ async function main() {
     verdicts: {
       ...(openaiToo
         ? {
-            vsContrib: { chat: verdict(v6.pairsVsContrib.chat.pass), stream: verdict(v6.pairsVsContrib.stream.pass) },
+            vsContrib: { chat: pairVerdict(v6.pairsVsContrib.chat.pass), stream: pairVerdict(v6.pairsVsContrib.stream.pass) },
             ownCode: Object.fromEntries(
-              ['6', '7'].map((m) => [`openai${m}`, Object.fromEntries(['chat', 'stream'].map((k) => [k, verdict((m === '6' ? v6 : v7).ownCode[k].pass)]))]),
+              ['6', '7'].map((m) => [`openai${m}`, Object.fromEntries(['chat', 'stream'].map((k) => [k, pairVerdict((m === '6' ? v6 : v7).ownCode[k].pass)]))]),
             ),
             sevenVsSix: Object.fromEntries(['chat', 'stream'].map((k) => [k, verdict(v7.sevenVsSix[k].pass)])),
             heapFlat: v6.heap.tokenpath.flat && v7.heap.tokenpath.flat ? 'PASS' : 'FAIL',
