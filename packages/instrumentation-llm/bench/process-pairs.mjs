@@ -23,8 +23,9 @@ export const PAIR_DEFAULTS = {
 };
 
 /**
- * The interval that holds the median of what one more pair would give, with at least `confidence`
- * (0.9), whatever the pairs' distribution: the k-th lowest and k-th highest pair, k the largest for
+ * An interval for the median of the distribution the pairs are drawn from (what their figures centre
+ * on), holding it with at least `confidence` (0.9) whatever that distribution is: the k-th lowest and
+ * k-th highest pair, k the largest for
  * which fewer than k of n pairs fall below the median with probability ≤ (1 − confidence) / 2 (the
  * sign test's order statistics; binomial n, ½). No resampling, so a report reads the same each time.
  * With 8 pairs it is the 2nd lowest to the 2nd highest (93%), with 12 the 3rd (96%), with 16 the 5th (92%).
