@@ -671,9 +671,9 @@ function mdTable(header, rows) {
   all[1] = all[1].replace(/ /g, '-').replace(/^\|-/, '| ').replace(/-\|$/, ' |');
   return all.join('\n');
 }
-const verdict = (pass) => (pass === null ? 'INCONCLUSIVE (overhead within noise)' : pass ? 'PASS' : 'FAIL');
+const verdict = (pass, undecided = 'INCONCLUSIVE (overhead within noise)') => (pass === null ? undecided : pass ? 'PASS' : 'FAIL');
 /** A process-pair verdict (process-pairs.mjs `atMost`): null when the median's interval straddles the target. */
-const pairVerdict = (pass) => (pass === null ? 'NOT SHOWN (the interval straddles the target)' : pass ? 'PASS' : 'FAIL');
+const pairVerdict = (pass) => verdict(pass, 'NOT SHOWN (the interval straddles the target)');
 const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x === Infinity ? '∞' : x === -Infinity ? '−∞' : x.toFixed(d));
 
 function timingTable(cmp, pick) {
