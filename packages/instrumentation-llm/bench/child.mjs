@@ -8,6 +8,7 @@
  *                  (peers.mjs). `tokenpath` is everything on (cost, usage records, attribution through
  *                  withAttribution with a metric key); `tokenpath-plain` the defaults.
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
+ *   BENCH_OPENAI_VARIANT = as-is (default) | unpretenured (openai 7 only: openai7-unpretenured.mjs)
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'verify' | 'exit', ... }
@@ -21,6 +22,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mjs';
 import { installFloor } from './floor.mjs';
+import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 import { registerOtelSdk } from './otel-sdk.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 import { ANTHROPIC_PEERS } from './peers.mjs';
@@ -31,6 +33,7 @@ const repoRoot = path.resolve(here, '../../..');
 const SDK = process.env.BENCH_SDK ?? 'openai';
 const CONFIG = process.env.BENCH_CONFIG;
 const OPENAI_MAJOR = process.env.BENCH_OPENAI;
+const OPENAI_VARIANT = process.env.BENCH_OPENAI_VARIANT ?? 'as-is';
 const FLOOR_LEVELS = { 'floor-ctx': 'ctx', 'floor-observe': 'observe', 'floor-span': 'span', floor: 'full' };
 const CONFIGS =
   SDK === 'anthropic'
@@ -40,6 +43,9 @@ const isFloor = SDK === 'openai' && CONFIG in FLOOR_LEVELS;
 if (SDK !== 'openai' && SDK !== 'anthropic') throw new Error(`BENCH_SDK must be openai or anthropic, got ${SDK}`);
 if (!CONFIGS.includes(CONFIG)) throw new Error(`BENCH_CONFIG must be one of ${CONFIGS.join(', ')} (${SDK}), got ${CONFIG}`);
 if (SDK === 'openai' && OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new Error(`BENCH_OPENAI must be 6 or 7, got ${OPENAI_MAJOR}`);
+if (OPENAI_VARIANT !== 'as-is' && !(OPENAI_VARIANT === 'unpretenured' && SDK === 'openai' && OPENAI_MAJOR === '7')) {
+  throw new Error(`BENCH_OPENAI_VARIANT must be as-is, or unpretenured with BENCH_OPENAI=7, got ${OPENAI_VARIANT}`);
+}
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
 
 const requireHere = createRequire(import.meta.url);
@@ -193,8 +199,8 @@ function setupOpenAI() {
     );
 
   const clientOptions = { apiKey: 'sk-bench-not-a-real-key', maxRetries: 0 };
-  const jsonClient = new OpenAI({ ...clientOptions, fetch: jsonFetch });
-  const sseClient = new OpenAI({ ...clientOptions, fetch: sseFetch });
+  const makeClients = () => [new OpenAI({ ...clientOptions, fetch: jsonFetch }), new OpenAI({ ...clientOptions, fetch: sseFetch })];
+  const [jsonClient, sseClient] = OPENAI_VARIANT === 'unpretenured' ? unpretenureOpenAI7(OpenAI, requireSdk, makeClients) : makeClients();
 
   async function chatOnce() {
     const completion = await jsonClient.chat.completions.create({ ...REQUEST });

@@ -15,11 +15,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * (a copy of its folder with dist/). Extra child flags come from `execArgv` and BENCH_EXEC_ARGV
  * (space-separated).
  */
-export function forkChild(config, { openai, execArgv = [] }) {
+export function forkChild(config, { openai, execArgv = [], env = {} }) {
   const [name, dir] = config.replace(/#.*$/, '').split('@');
   const c = fork(path.join(here, 'child.mjs'), [], {
     execArgv: ['--expose-gc', ...execArgv, ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let id = 0;

@@ -34,6 +34,7 @@ import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { median } from './children.mjs';
+import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -167,51 +168,21 @@ async function child() {
   const sdkRoot = OPENAI === '6' ? path.join(repoRoot, 'test', '.sdk', 'openai@6') : repoRoot;
   const requireSdk = createRequire(path.join(sdkRoot, 'package.json'));
   const { OpenAI } = requireSdk('openai');
-  const sdkDir = path.dirname(requireSdk.resolve('openai'));
   if (CONFIG === 'floor-span' || CONFIG === 'floor') {
     const ledger = { records: 0, inputTokens: 0, outputTokens: 0, cost: 0, attributed: 0 };
     callIn = installFloor(requireHere, OpenAI, CONFIG === 'floor' ? 'full' : 'span', { ledger, metricKey: 'tenant.id', attributionOf }).callIn;
   }
 
-  // The client's private responseAttempts WeakMap (openai 7), caught as the constructor sets it up,
-  // so that the unpretenured responsePromise below can read it as the original does.
-  let attempts;
-  const weakMapSet = WeakMap.prototype.set;
-  WeakMap.prototype.set = function (key, value) {
-    if (attempts === undefined && key instanceof OpenAI && value instanceof WeakMap) attempts = value;
-    return weakMapSet.call(this, key, value);
-  };
   const JSON_BYTES = completionBytes();
   const HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_bench' };
-  const client = new OpenAI({
-    apiKey: 'sk-bench-not-a-real-key',
-    maxRetries: 0,
-    fetch: async () => new Response(JSON_BYTES, { status: 200, headers: HEADERS }),
-  });
-  WeakMap.prototype.set = weakMapSet;
-
-  if (VARIANT === 'unpretenured') {
-    if (OPENAI !== '7' || !attempts) throw new Error('unpretenured applies to openai 7 only');
-    const { APIPromise } = requireSdk(path.join(sdkDir, 'core/api-promise.js'));
-    const { addRequestID } = requireSdk(path.join(sdkDir, 'internal/parse.js'));
-    // openai 7.59's OpenAI.prototype.responsePromise, but for where its two closures are allocated.
-    OpenAI.prototype.responsePromise = function (request, parse = (client, props) => this.parseResponseWithTimeout(client, props)) {
-      const promise = new APIPromise(this, request, (client, props) => {
-        const resume = attempts.get(props.controller)?.continueRequest;
-        return resume ? resume(() => parse(client, props)) : parse(client, props);
-      });
-      const withResponse = async () => {
-        const data = await promise;
-        const { response } = await request;
-        return { data, response, request_id: response.headers.get('x-request-id') };
-      };
-      const thenUnwrap = (transform) =>
-        this.responsePromise(request, async (client, props) => addRequestID(transform(await parse(client, props), props), props.response));
-      promise.withResponse = withResponse;
-      promise._thenUnwrap = thenUnwrap;
-      return promise;
-    };
-  }
+  const makeClient = () =>
+    new OpenAI({
+      apiKey: 'sk-bench-not-a-real-key',
+      maxRetries: 0,
+      fetch: async () => new Response(JSON_BYTES, { status: 200, headers: HEADERS }),
+    });
+  if (VARIANT === 'unpretenured' && OPENAI !== '7') throw new Error('unpretenured applies to openai 7 only');
+  const client = VARIANT === 'unpretenured' ? unpretenureOpenAI7(OpenAI, requireSdk, makeClient) : makeClient();
 
   let sink = 0;
   const chat = async () => {

@@ -11,6 +11,7 @@
  * one pair's luck goes.
  *
  *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12 --warmup=20000 --n=20000]
+ *        [--variant=unpretenured]   (openai 7 only: both children with openai7-unpretenured.mjs)
  */
 import { forkChild, median } from './children.mjs';
 
@@ -72,7 +73,7 @@ const quantile = (xs, q) => {
  * stream), wall-clock and CPU time: the median over pairs, the quartiles, the range, and each pair's
  * figure with the two processes' own medians.
  */
-export async function measurePairs({ openai, kind, base, config, perCall = 1, pairs, warmup, n, slices, log = () => {} }) {
+export async function measurePairs({ openai, kind, base, config, perCall = 1, pairs, warmup, n, slices, env = {}, log = () => {} }) {
   const d = PAIR_DEFAULTS[kind];
   pairs ??= d.pairs;
   warmup ??= d.warmup;
@@ -83,7 +84,7 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
   for (let p = 0; p < pairs; p++) {
     // Which of the two starts (and runs) first alternates, so that neither always has the fresher machine.
     const order = p % 2 === 0 ? [base, config] : [config, base];
-    const kids = order.map((c) => forkChild(c, { openai }));
+    const kids = order.map((c) => forkChild(c, { openai, env }));
     try {
       await Promise.all(kids.map((k) => k.isReady));
       // One after the other: with both warming up at once on 2 cores, 40 openai 6 pairs gave tokenpath
@@ -139,6 +140,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     pairs: opt.pairs && Number(opt.pairs),
     warmup: opt.warmup && Number(opt.warmup),
     n: opt.n && Number(opt.n),
+    env: opt.variant ? { BENCH_OPENAI_VARIANT: opt.variant } : {},
     log: console.log,
   });
   const f = (x) => x.toFixed(2);

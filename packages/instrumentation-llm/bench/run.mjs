@@ -851,6 +851,13 @@ function comparisonMarkdown(cmp) {
         `- ${c.label}: tokenpath's own code (its overhead over floor) ${what}: **${pairVerdict(own.pass)}** (${pairs(own)}: ${pairVerdict(own.cpuPass)}. ` +
           `The one process per config above: ${fmt(c.ownUs)} µs${kind === 'stream' ? ` = ${fmt(c.own.perChunkUs, 2)} µs/chunk` : ''})`,
       );
+      const young = cmp.ownCodeUnpretenured?.[kind];
+      if (young) {
+        lines.push(
+          `  - the same with openai 7's two per-request closures allocated young (bench/openai7-unpretenured.mjs; the SDK behaves the same): ${pairs(young)}. ` +
+            `The difference is what openai 7's pretenured closures add to tokenpath's own code, not tokenpath's code itself`,
+        );
+      }
     }
     if (c.vsOpenllmetry) {
       lines.push(
@@ -1029,11 +1036,12 @@ function gitCommit() {
  * of any implementation: the floor emits the same telemetry with nothing else).
  */
 async function pairVerdicts(openai, withContrib) {
-  const measure = async (base, config, kind) => {
+  const measure = async (base, config, kind, variant = 'as-is') => {
     const perCall = kind === 'chat' ? 1 : STREAM_YIELDED;
     const { pairs } = SETTINGS.pairs[kind];
-    console.log(`${config} over ${base}, openai ${openai} ${kind}: ${pairs} process pairs ...`);
-    const r = await measurePairs({ openai, kind, base, config, perCall, ...SETTINGS.pairs[kind] });
+    console.log(`${config} over ${base}, openai ${openai}${variant === 'as-is' ? '' : ` (${variant})`} ${kind}: ${pairs} process pairs ...`);
+    const env = variant === 'as-is' ? {} : { BENCH_OPENAI_VARIANT: variant };
+    const r = await measurePairs({ openai, kind, base, config, perCall, env, ...SETTINGS.pairs[kind] });
     const round = (x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, r3(v)]));
     return { ...r, wall: round(r.wall), cpu: round(r.cpu), perPair: r.perPair.map(round), unit: kind === 'chat' ? 'µs' : 'µs/chunk' };
   };
@@ -1043,6 +1051,11 @@ async function pairVerdicts(openai, withContrib) {
     const own = await measure('floor', 'tokenpath', kind);
     // A verdict only where the median's whole interval is on one side of the target (process-pairs.mjs).
     out.ownCode[kind] = { ...own, limitUs: limit, pass: atMost(own.wall, limit), cpuPass: atMost(own.cpu, limit) };
+    if (openai === '7' && kind === 'chat') {
+      // No verdict, a diagnosis: the same pairs with openai 7's two per-request closures allocated
+      // young (openai7-unpretenured.mjs) tell what those closures add to tokenpath's own code.
+      out.ownCodeUnpretenured = { [kind]: await measure('floor', 'tokenpath', kind, 'unpretenured') };
+    }
     if (!withContrib) continue;
     const vs = await measure('contrib', 'tokenpath', kind);
     out.pairsVsContrib[kind] = { ...vs, pass: atMost(vs.wall, 0), cpuPass: atMost(vs.cpu, 0) };
