@@ -20,6 +20,7 @@ import {
   startApp,
   telemetryArrived,
   tokensOf,
+  total,
   useBaseline,
   useScenario,
   type StandIn,
@@ -28,6 +29,7 @@ import {
 const CJS_APP = 'examples/apps/openai-chat.cjs';
 const ESM_APP = 'examples/apps/openai-chat.mjs';
 const SIGNAL_APP = 'examples/apps/openai-sigterm.cjs';
+const GRACEFUL_APP = 'examples/apps/openai-graceful.cjs';
 const OWN_SDK = './examples/apps/own-sdk.cjs';
 
 const SERVICE_NAME = 'e2e-app';
@@ -140,6 +142,46 @@ describe('register entry: flush when a long-running app is stopped by a signal',
     expectTelemetryOfServedCalls(['chat gpt-4o-mini'], { 'service.name': SERVICE_NAME });
     expect(appResults(exit.stdout)).toEqual(standIn.served.map((s) => s.usage));
   });
+});
+
+describe('register entry: an app that handles SIGTERM and finishes its calls first', () => {
+  /** Starts the app, sends SIGTERM at its first stream chunk, and waits for it to end. */
+  async function stopGracefully(nodeArgs: string[], env: NodeJS.ProcessEnv) {
+    const app = startApp(nodeArgs, env);
+    try {
+      await app.waitForLine('ready');
+    } catch (error) {
+      app.child.kill('SIGKILL');
+      throw error;
+    }
+    expect(app.child.kill('SIGTERM')).toBe(true);
+    return app.exited;
+  }
+
+  it.each(['drain', 'explicit'])(
+    'APP_EXIT=%s: the stream that ends after the signal is exported, and the app behaves as without tokenpath',
+    async (mode) => {
+      const { receiver, standIn } = scenario;
+      const exit = await stopGracefully(['--require', REGISTER, GRACEFUL_APP], scenarioEnv({ APP_EXIT: mode }));
+      expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+      expect(standIn.requests.map((r) => r.body.model)).toEqual(['slow']);
+
+      // Stopping the pipeline at the signal would have dropped it: the stream ended a second later.
+      await telemetryArrived(receiver, 1);
+      expect(receiver.spans.map((s) => s.name)).toEqual(['chat slow']);
+      const [span] = receiver.spans as [ReceivedSpan];
+      const served = tokensOf(standIn.served[0]!.usage);
+      expect(served.output).toBeGreaterThan(0);
+      expect(span.attributes['gen_ai.usage.output_tokens']).toBe(served.output);
+      expect(total(receiver.latestPoints(DURATION))).toBe(1);
+      expect(receiver.latestPoints(TOKEN_USAGE).find((p) => p.attributes['gen_ai.token.type'] === 'output')?.sum).toBe(served.output);
+
+      // Transparency: the same stream, chunk for chunk, and the same exit, without the register entry.
+      const without = await stopGracefully([GRACEFUL_APP], scenarioEnv({ APP_EXIT: mode }));
+      expect(without, without.stderr).toMatchObject({ code: 0, signal: null });
+      expect(appResults(exit.stdout)).toEqual(appResults(without.stdout));
+    },
+  );
 });
 
 describe('register entry: configuration', () => {

@@ -83,7 +83,18 @@ function start(): void {
   sdk.start();
   void settleResource(sdk);
   const drainWorkerThreads = receiveWorkerThreadTelemetry(workerSpanIds);
-  installShutdown(() => drainWorkerThreads().then(() => sdk.shutdown()));
+  installShutdown({
+    flush: () => drainWorkerThreads().then(flushProviders),
+    shutdown: () => drainWorkerThreads().then(() => sdk.shutdown()),
+  });
+}
+
+/** The SDK's providers, flushed while the pipeline keeps running (NodeSDK itself only shuts down). */
+async function flushProviders(): Promise<void> {
+  type Flushable = { forceFlush?: () => Promise<void>; getDelegate?: () => unknown };
+  const tracerProvider = trace.getTracerProvider() as Flushable;
+  const delegate = (tracerProvider.getDelegate?.() ?? tracerProvider) as Flushable;
+  await Promise.all([delegate.forceFlush?.(), (metrics.getMeterProvider() as Flushable).forceFlush?.()]);
 }
 
 try {
