@@ -2,7 +2,8 @@
 // (the stand-in's `slow` model: 50 ms per event), prints `ready` at its first chunk, and on SIGTERM
 // finishes the stream before it ends, as a server finishes the requests in flight on a rolling deploy.
 // APP_EXIT=drain (the default) lets the event loop empty; APP_EXIT=explicit calls process.exit(0) a
-// second after the stream finished, as many servers' shutdown hooks do.
+// second after the stream finished, as many servers' shutdown hooks do. APP_SIGNALS=none installs no
+// handler: SIGTERM then ends the app in the middle of its stream.
 const OpenAI = require('openai');
 
 async function main() {
@@ -10,7 +11,7 @@ async function main() {
   const keepAlive = setInterval(() => {}, 1000);
   let signalled;
   const stopping = new Promise((resolve) => (signalled = resolve));
-  process.once('SIGTERM', () => signalled());
+  if (process.env.APP_SIGNALS !== 'none') process.once('SIGTERM', () => signalled());
 
   const stream = await client.chat.completions.create({
     model: 'slow',

@@ -184,6 +184,32 @@ describe('register entry: an app that handles SIGTERM and finishes its calls fir
   );
 });
 
+describe('register entry: calls the process leaves unfinished', () => {
+  it('SIGTERM in the middle of a stream, no handler of the app: the call is counted as unfinished, the app ends as without tokenpath', async () => {
+    const { receiver, standIn } = scenario;
+    const stopMidStream = async (nodeArgs: string[]) => {
+      const app = startApp(nodeArgs, scenarioEnv({ APP_SIGNALS: 'none' }));
+      await app.waitForLine('ready');
+      expect(app.child.kill('SIGTERM')).toBe(true);
+      return app.exited;
+    };
+    const exit = await stopMidStream(['--require', REGISTER, GRACEFUL_APP]);
+    expect(exit.signal === 'SIGTERM' || exit.code === 143, `exit ${exit.code}/${exit.signal}\n${exit.stderr}`).toBe(true);
+    expect(standIn.requests.map((r) => r.body.model)).toEqual(['slow']);
+
+    await telemetryArrived(receiver, 1);
+    const [span] = receiver.spans as [ReceivedSpan];
+    expect(span.name).toBe('chat slow');
+    expect(span.attributes).toMatchObject({ 'error.type': 'tokenpath.process_exit', 'tokenpath.usage.source': 'none' });
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBeUndefined();
+    const durations = receiver.latestPoints(DURATION);
+    expect(durations.map((p) => [p.attributes['error.type'], p.count])).toEqual([['tokenpath.process_exit', 1]]);
+
+    const without = await stopMidStream([GRACEFUL_APP]);
+    expect([without.code, without.signal]).toEqual([exit.code, exit.signal]);
+  });
+});
+
 describe('register entry: configuration', () => {
   it('OTEL_SDK_DISABLED=true: the app runs and nothing is exported', async () => {
     const { receiver, standIn } = scenario;

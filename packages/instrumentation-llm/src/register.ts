@@ -20,6 +20,7 @@ import { installDiagLogger } from './startup/diag-logger';
 import { sdkConfiguration } from './startup/exporters';
 import { settleResource } from './startup/resource';
 import { installShutdown } from './startup/shutdown';
+import { endOpenOperations } from './core/open-operations';
 import {
   WorkerAwareIdGenerator,
   isAppWorkerThread,
@@ -85,7 +86,8 @@ function start(): void {
   const drainWorkerThreads = receiveWorkerThreadTelemetry(workerSpanIds);
   installShutdown({
     flush: () => drainWorkerThreads().then(flushProviders),
-    shutdown: () => drainWorkerThreads().then(() => sdk.shutdown()),
+    // What is still open now can no longer end: counted as unfinished rather than lost.
+    shutdown: () => drainWorkerThreads().then(() => (endOpenOperations(), sdk.shutdown())),
   });
 }
 

@@ -13,3 +13,10 @@ export const ATTR_TOKENPATH_USAGE_SOURCE = 'tokenpath.usage.source' as const;
 export const TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER = 'provider' as const;
 /** The call ended without a usage statement. */
 export const TOKENPATH_USAGE_SOURCE_VALUE_NONE = 'none' as const;
+
+/**
+ * `error.type` of a call the process left unfinished: still in flight when an unhandled stop signal
+ * ended the process, or never read to its end when the event loop emptied. The call was sent (and is
+ * billed); its usage is unknown.
+ */
+export const TOKENPATH_ERROR_TYPE_VALUE_PROCESS_EXIT = 'tokenpath.process_exit' as const;

@@ -19,6 +19,7 @@ import {
   ATTR_TOKENPATH_COST_PRICE_TABLE,
   ATTR_TOKENPATH_USAGE_SOURCE,
   GEN_AI_USAGE_COST_SOURCE_VALUE_LOCAL,
+  TOKENPATH_ERROR_TYPE_VALUE_PROCESS_EXIT,
   TOKENPATH_USAGE_SOURCE_VALUE_NONE,
   TOKENPATH_USAGE_SOURCE_VALUE_PROVIDER,
   type GenAiSemconvProfile,
@@ -37,6 +38,7 @@ import type { StreamUsagePolicy } from './stream-usage-policy';
 import { redactCredentials, secretPattern, type SecretReader } from './redact';
 import { instrumentationDiag } from './safe';
 import { activeContext } from './context';
+import { listOpen, unlistOpen, type Listable } from './open-operations';
 
 /**
  * The names and values `finish` writes on every call, read once: a named import of
@@ -98,7 +100,7 @@ export interface OperationSettings {
   readonly streamUsage?: StreamUsagePolicy;
 }
 
-export class GenAiOperation {
+export class GenAiOperation implements Listable {
   readonly span: Span;
   readonly context: Context;
   /** Response facts; adapters assign fields as they learn them (a stream learns them chunk by chunk). */
@@ -129,6 +131,10 @@ export class GenAiOperation {
   private readonly startTime = performance.now();
   private firstChunkTime = -1;
   private ended = false;
+  /** In the list of open operations (open-operations.ts). */
+  prevOpen: Listable | undefined = undefined;
+  nextOpen: Listable | undefined = undefined;
+  listed = false;
 
   constructor(settings: OperationSettings, start: OperationStart, parent: Context = activeContext()) {
     this.settings = settings;
@@ -170,6 +176,12 @@ export class GenAiOperation {
     const name = model ? `${start.operation} ${model}` : start.operation;
     this.span = settings.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     this.context = trace.setSpan(parent, this.span);
+    listOpen(this);
+  }
+
+  /** Ends the operation as left unfinished by the process (the final flush; open-operations.ts). */
+  endUnfinished(): void {
+    this.fail(new Error('the process ended before the call finished'), TOKENPATH_ERROR_TYPE_VALUE_PROCESS_EXIT);
   }
 
   /**
@@ -219,6 +231,7 @@ export class GenAiOperation {
   private finish(errorType: string | undefined, error: unknown): void {
     if (this.ended) return;
     this.ended = true;
+    unlistOpen(this);
     const p = this.settings.profile;
     const { instruments } = this.settings;
     const durationSeconds = (performance.now() - this.startTime) / 1000;
