@@ -22,7 +22,7 @@ export interface Listable {
   endUnfinished(): void;
 }
 
-/** Operations listed at most; about 1 KB each while in flight: at most a few MB for abandoned ones. */
+/** Operations listed at most: what abandoned ones can hold on to is bounded by this many operations. */
 export const MAX_LISTED = 1024;
 
 /** Newest first (head), oldest last (tail). */

@@ -76,7 +76,11 @@ describe(`unpretenured openai ${VERSION}`, () => {
         return request;
       }
     }
-    expect(() => unpretenureOpenAI7(Other, requireSdk, () => [])).toThrow(/no longer has .*openai7-unpretenured\.mjs/);
-    expect(Other.prototype.responsePromise.length).toBe(1);
+    const own = Other.prototype.responsePromise;
+    let madeClients = false;
+    expect(() => unpretenureOpenAI7(Other, requireSdk, () => ((madeClients = true), []))).toThrow(/no longer has .*openai7-unpretenured\.mjs/);
+    // Refused before anything was touched: no clients made, the method left as it was.
+    expect(madeClients).toBe(false);
+    expect(Other.prototype.responsePromise).toBe(own);
   });
 });
