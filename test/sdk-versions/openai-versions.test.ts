@@ -159,6 +159,35 @@ describe.each(matrix.entries)('openai $version ($source)', (entry) => {
     await expectTokenPoints(span);
   });
 
+  check('chat.completions.parse() (beta on 4.x): the parsed result, and the usage on one span', async () => {
+    // The helper chains its own transform on the promise create() returned (`_thenUnwrap`): tokenpath must
+    // see that parse without parsing the body itself ("Body is unusable").
+    const completions = client.chat.completions.parse ? client.chat.completions : client.beta.chat.completions;
+    const r = await completions.parse({
+      model: 'gpt-4o-mini',
+      messages,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
+      },
+    });
+    expect(r.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
+    const span = await onlySpan(bed.h);
+    expect(span.attributes['gen_ai.usage.output_tokens']).toBe(bed.standIn.served[0].usage!.completion_tokens);
+    await expectTokenPoints(span);
+  });
+
+  check('a body the SDK cannot parse: the caller gets the SDK\'s error, the span ends with it', async () => {
+    bed.standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "cut short' } });
+    const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
+    // 4.x reads the body through node-fetch, whose json() wraps the parse error.
+    const expected = version.startsWith('4.') ? 'FetchError' : 'SyntaxError';
+    expect((error as Error).constructor.name).toBe(expected);
+    const span = await onlySpan(bed.h);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe(expected);
+  });
+
   check('stream.tee(): both branches get every chunk, one span with the usage', async () => {
     const stream = await client.chat.completions.create({
       model: 'gpt-4o-mini',

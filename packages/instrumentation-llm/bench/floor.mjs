@@ -8,8 +8,9 @@
  * Levels (`run.mjs --ladder` runs all four; `--floor` only `full`), each adding to the previous:
  *   ctx      `context.with()` a context holding a (non-recording) span around the SDK call; the
  *            SDK's promise is returned untouched: nothing observed, no span, no metrics;
- *   observe  + the result observed like tokenpath does: `_thenUnwrap()` for the completion, the
- *            stream's `iterator` replaced by a wrapper whose `next()` adds one `.then()` per chunk;
+ *   observe  + the result observed like tokenpath does: the APIPromise's own parse step wrapped
+ *            (`observeParsed`), the stream's `iterator` replaced by a wrapper whose `next()` adds
+ *            one `.then()` per chunk;
  *   span     + a real span: startSpan with the request attributes, setAttributes at the end, end();
  *   full     + everything tokenpath's everything-on config emits besides: the histogram records,
  *            the cost (priced with the model's list price written in here) as span attributes and
@@ -163,10 +164,7 @@ export function installFloor(requireHere, OpenAI, level = 'full', everything = u
     };
 
     if (!params.stream) {
-      return promise._thenUnwrap((r) => {
-        end({ ...r, finishReasons: r.choices.map((c) => c.finish_reason) }, r.usage);
-        return r;
-      });
+      return observeParsed(promise, (r) => end({ ...r, finishReasons: r.choices.map((c) => c.finish_reason) }, r.usage));
     }
     let first = -1;
     let facts;
@@ -190,11 +188,39 @@ export function installFloor(requireHere, OpenAI, level = 'full', everything = u
 }
 
 /**
+ * The parsed result of a Stainless APIPromise seen as tokenpath sees it (src/core/api-promise.ts):
+ * the promise's own parse step wrapped, and openai 7's own `_thenUnwrap` (which parses without it);
+ * the SDK's promise is returned. `onData` is let go of once called, as tokenpath lets go of its
+ * observer. No error handling: the floor's calls succeed.
+ */
+function observeParsed(promise, onData) {
+  let pending = onData;
+  const take = (data) => {
+    const f = pending;
+    pending = undefined;
+    f?.(data);
+  };
+  const parse = promise.parseResponse;
+  const observedParse = async function (client, props) {
+    const data = await parse.call(this, client, props);
+    take(data);
+    return data;
+  };
+  promise.parseResponse = observedParse;
+  if (Object.hasOwn(promise, '_thenUnwrap')) {
+    const thenUnwrap = promise._thenUnwrap;
+    const observedThenUnwrap = (transform) => thenUnwrap((data, props) => (take(data), transform(data, props)));
+    promise._thenUnwrap = observedThenUnwrap;
+  }
+  return promise;
+}
+
+/**
  * The stream of a Stainless APIPromise observed like tokenpath does: its `iterator` replaced by a
  * wrapper whose `next()` adds one `.then()` per chunk; `onChunk` sees each chunk, `onDone` the end.
  */
 function observeStream(promise, onChunk, onDone, reshape) {
-  return promise._thenUnwrap((stream) => {
+  return observeParsed(promise, (stream) => {
     const iterator = stream.iterator;
     stream.iterator = function () {
       const source = iterator.call(this);
@@ -218,7 +244,6 @@ function observeStream(promise, onChunk, onDone, reshape) {
         },
       };
     };
-    return stream;
   });
 }
 
@@ -231,7 +256,7 @@ function replaceCreate(proto, create) {
 
 /**
  * The `floor-span` level for `@anthropic-ai/sdk` (`messages.create`): one CLIENT span with the
- * usage, through `_thenUnwrap()` and, for a stream, a wrapped `iterator`; no metrics, no trace
+ * usage, through the APIPromise's parse step and, for a stream, a wrapped `iterator`; no metrics, no trace
  * headers, nothing else. What any instrumentation that makes a span per call pays at least: the
  * Anthropic comparison sets the peers' overheads against it.
  */
@@ -265,12 +290,7 @@ export function installAnthropicFloorSpan(requireHere, Anthropic) {
       });
       span.end();
     };
-    if (!params.stream) {
-      return promise._thenUnwrap((m) => {
-        end(m, m.usage, m.stop_reason);
-        return m;
-      });
-    }
+    if (!params.stream) return observeParsed(promise, (m) => end(m, m.usage, m.stop_reason));
     let message;
     let usage;
     let reason;

@@ -17,8 +17,8 @@
  * but the steady state below still promotes MBs per scavenge). An old object pointing into the young generation is a root for
  * the scavenger until the next mark-compact, dead or not: the closures' context (the request
  * promise, the parse function, the APIPromise, and through them the response, the parsed body, the
- * promise chain with its async context, and whatever an instrumentation's `_thenUnwrap` transform
- * captures) survives every scavenge and is promoted, long after the call has finished.
+ * promise chain with its async context, and whatever an instrumentation's observer on the
+ * promise captures) survives every scavenge and is promoted, long after the call has finished.
  *
  * One child per row (openai × variant × config), the timed slices interleaved across them:
  *   retained KB/call  100 finished calls, then idle: what two minor GCs keep and a full GC frees;

@@ -1180,7 +1180,7 @@ async function main() {
           '## Why openai 7 costs more (bench/gc-retention.mjs)',
           '',
           "openai 7's `responsePromise` assigns two arrow functions to properties of every APIPromise; V8 allocates a function literal assigned to a property " +
-            'in the old generation, which keeps the call (and whatever an instrumentation\'s `_thenUnwrap` transform reaches) alive through young-generation GCs ' +
+            'in the old generation, which keeps the call (and whatever an instrumentation\'s observer on the promise reaches) alive through young-generation GCs ' +
             'until the next full GC. `unpretenured`: the same code with the two closures bound to local constants first (the SDK behaves the same).',
           '',
           '```',

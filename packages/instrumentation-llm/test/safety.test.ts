@@ -1,10 +1,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, SpanStatusCode, diag } from '@opentelemetry/api';
 import { SimpleSpanProcessor, TracerProvider, InMemorySpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { openaiClient, useTestbed } from './support/testbed';
 
@@ -31,6 +31,17 @@ describe('the host app is never broken', () => {
     expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(span.attributes['gen_ai.response.id']).toBeUndefined();
     expect(span.ended).toBe(true);
+  });
+
+  it('ends the span with the SDK\'s own error when the SDK cannot parse the body', async () => {
+    bed.standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "cut short' } });
+    const error = await bed.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyntaxError);
+    const [span] = await bed.h.spans();
+    expect(span.ended).toBe(true);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('SyntaxError');
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
   });
 
   it('passes malformed stream chunks through unchanged', async () => {
@@ -74,9 +85,13 @@ describe('the host app is never broken', () => {
       join(pkg, 'index.js'),
       'class Completions { create() { return 1; } }\nclass Chat {}\nChat.Completions = Completions;\nclass OpenAI {}\nOpenAI.Chat = Chat;\nmodule.exports = { OpenAI };\n',
     );
-    const future = createRequire(join(dir, 'index.js'))('openai');
-    expect(isWrapped(future.OpenAI.Chat.Completions.prototype.create)).toBe(false);
-    const current = bed.sdk;
-    expect(isWrapped(current.OpenAI.Chat.Completions.prototype.create)).toBe(true);
+    try {
+      const future = createRequire(join(dir, 'index.js'))('openai');
+      expect(isWrapped(future.OpenAI.Chat.Completions.prototype.create)).toBe(false);
+      const current = bed.sdk;
+      expect(isWrapped(current.OpenAI.Chat.Completions.prototype.create)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

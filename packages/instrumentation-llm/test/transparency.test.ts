@@ -10,12 +10,24 @@ const bed = useTestbed(openaiClient);
 async function runScript(): Promise<unknown[]> {
   const standIn = await startStandIn();
   const client = openaiClient.client(bed.sdk, standIn);
+  // The APIPromises the client makes (openai 7 makes each through `responsePromise`): tokenpath
+  // observes the SDK's own, so the client makes as many as it does without it.
+  let apiPromisesMade = 0;
+  const responsePromise = (client as any).responsePromise;
+  if (typeof responsePromise === 'function') {
+    (client as any).responsePromise = function (this: unknown, ...args: unknown[]) {
+      apiPromisesMade++;
+      return responsePromise.apply(this, args);
+    };
+  }
   const seen: unknown[] = [];
   const messages = [{ role: 'user', content: 'same answer both times' }];
   try {
     seen.push(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 }));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
     for await (const chunk of stream) seen.push(chunk);
+    // What the SDK's stream object carries (a derived promise would have added `_request_id`).
+    seen.push(Object.getOwnPropertyNames(stream).sort());
     const [a, b] = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })).tee();
     for await (const chunk of a) seen.push(['a', chunk]);
     for await (const chunk of b) seen.push(['b', chunk]);
@@ -46,6 +58,11 @@ async function runScript(): Promise<unknown[]> {
       }
     })();
     seen.push(error);
+    // A body the SDK cannot parse: the caller gets the SDK's own error.
+    standIn.enqueue({ response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "cut short' } });
+    const unparsable = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: any) => e);
+    seen.push([unparsable.constructor.name, unparsable.message]);
+    seen.push(['APIPromises made', apiPromisesMade]);
   } finally {
     await standIn.close();
   }
@@ -59,6 +76,6 @@ describe('transparency', () => {
     expect(withInstrumentation).toEqual(without);
     expect(withInstrumentation.length).toBeGreaterThan(40);
     // And the instrumented run really was instrumented.
-    expect((await bed.h.spans()).length).toBe(14);
+    expect((await bed.h.spans()).length).toBe(15);
   });
 });

@@ -1,10 +1,19 @@
 /**
- * Observing a Stainless `APIPromise` (openai, @anthropic-ai/sdk) without consuming it.
+ * Observing a Stainless `APIPromise` (openai, @anthropic-ai/sdk, groq-sdk, together-ai) without
+ * consuming it, and handing the caller the SDK's own promise.
  *
  * `.then()` on the SDK's promise parses the body, after which helpers that chain their own
  * `_thenUnwrap` (e.g. `chat.completions.parse()`) fail with "Body is unusable"
- * (opentelemetry-js-contrib #3586). `_thenUnwrap` returns a new APIPromise sharing the same
- * response, so `withResponse()`, `asResponse()`, lazy parsing and chaining all keep working.
+ * (opentelemetry-js-contrib #3586). So tokenpath does not parse: it wraps the step every parse of
+ * this promise goes through, its own `parseResponse` (read when parsing happens, by `parse()`,
+ * `then`, `withResponse()` and the prototype's `_thenUnwrap`), and sees the one result the SDK makes.
+ * Where the client gives each promise its own `_thenUnwrap` (openai 7, which parses with the
+ * request's parse function, not the promise's), that is wrapped too.
+ *
+ * Why not `_thenUnwrap` itself, as before: on openai 7 it makes a second APIPromise through the
+ * client's `responsePromise`, with two closures V8 allocates straight in the old generation, so every
+ * call kept a second promise, its parse and its private-field entry alive through young-generation
+ * GCs until the next full GC; and the derived promise added `_request_id` to stream objects.
  */
 export interface ApiPromiseLike<T> extends Promise<T> {
   _thenUnwrap<U>(transform: (data: T, props: unknown) => U): ApiPromiseLike<U>;
@@ -13,7 +22,7 @@ export interface ApiPromiseLike<T> extends Promise<T> {
 export interface ApiPromiseObserver<T> {
   /** The parsed result (a complete response, or the SDK's stream object). */
   onData(data: T): void;
-  /** The request failed: HTTP error status after retries, connection error, abort. */
+  /** The request failed: HTTP error status after retries, connection error, abort, unreadable body. */
   onError(error: unknown): void;
   /** The caller took the raw response and never asked for the parsed one: nothing more will be seen. */
   onRawResponseOnly(): void;
@@ -25,88 +34,129 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike<unknown> {
   );
 }
 
+type ParseResponse = (this: unknown, client: unknown, props: unknown) => unknown;
+type ThenUnwrap = (this: unknown, transform: (data: unknown, props: unknown) => unknown) => unknown;
+
+interface ParsingPromise {
+  parseResponse?: unknown;
+  parsedPromise?: unknown;
+  responsePromise?: unknown;
+  _thenUnwrap: unknown;
+}
+
+const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
+
+/**
+ * The one outcome of a request, handed to the observer once. It then lets go of the observer (the
+ * operation, its span, context and attributes): on openai 7 the promise stays reachable from two
+ * old-generation closures until the next full GC, and what it reaches through the wrapped parse
+ * would be copied and promoted by every young-generation GC until then.
+ */
+class Outcome<T> {
+  constructor(private pending: ApiPromiseObserver<T> | undefined) {}
+
+  private take(): ApiPromiseObserver<T> | undefined {
+    const observer = this.pending;
+    this.pending = undefined;
+    return observer;
+  }
+
+  get settled(): boolean {
+    return this.pending === undefined;
+  }
+
+  data(data: T): void {
+    this.take()?.onData(data);
+  }
+
+  error(error: unknown): void {
+    this.take()?.onError(error);
+  }
+
+  rawResponseOnly(): void {
+    this.take()?.onRawResponseOnly();
+  }
+}
+
 export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPromiseObserver<T>): ApiPromiseLike<T> {
-  if ((promise as { parsedPromise?: unknown }).parsedPromise !== undefined) {
+  const parsing = promise as unknown as ParsingPromise;
+  if (parsing.parsedPromise !== undefined) {
     // Another instrumentation under tokenpath's wrapper already parsed it (contrib's
     // instrumentation-openai calls `.then()`): the parse is memoised, so `.then()` reads nothing
-    // more, whereas a `_thenUnwrap` would parse the body a second time ("Body is unusable").
+    // more, and the parse function may already have been read (openai 4 reads it eagerly).
     promise.then(observer.onData, observer.onError);
     return promise;
   }
-  const observed = promise._thenUnwrap(observeOnce(observer));
-  const routed = routeParseThroughInnerWrapper(promise, observed, observer);
+  const outcome = new Outcome(observer);
+  let observed = promise;
+  const parse = parsing.parseResponse;
+  if (typeof parse === 'function' && hasOwn(promise, 'parseResponse')) {
+    parsing.parseResponse = parseObserved(parse as ParseResponse, outcome);
+    if (hasOwn(promise, '_thenUnwrap')) parsing._thenUnwrap = thenUnwrapObserved(parsing._thenUnwrap as ThenUnwrap, outcome);
+  } else {
+    // A Stainless release that keeps its parse step elsewhere: observe through a derived promise.
+    observed = promise._thenUnwrap(transformObserved(outcome));
+  }
   // The raw-response promise covers the request with all its retries; observing it does not read
   // the body. Its rejection is the HTTP or connection error the caller will see.
-  const responsePromise = (promise as unknown as { responsePromise?: unknown }).responsePromise;
+  const responsePromise = parsing.responsePromise;
   if (responsePromise instanceof Promise) {
     watchAsResponse(observed);
-    responsePromise.then(() => {
-      if (asResponseCalled.has(observed) && !parseStarted(observed) && !routed?.parseCalled) observer.onRawResponseOnly();
-    }, observer.onError);
+    responsePromise.then(
+      () => {
+        if (!outcome.settled && asResponseCalled.has(observed) && !parseStarted(observed)) outcome.rawResponseOnly();
+      },
+      (error: unknown) => outcome.error(error),
+    );
   }
   return observed;
 }
 
 /**
- * The transform handed to `_thenUnwrap`. openai 7 keeps it reachable from two closures per promise
- * that V8 allocates straight in the old generation (its `responsePromise` assigns them to the
- * promise's properties, and V8 pretenures a function literal assigned to a property), so, until the
- * next full GC, everything the transform reaches survives every young-generation GC and is copied and
- * promoted. Once used, it lets go of the observer (the operation, its span, context and attributes);
- * it is made in its own function so that its closure holds nothing else (closures of one scope share
- * one context). Parsing the same body twice is refused by the SDK, so there is no second use.
+ * The promise's parse step, observed. Called as the SDK calls it (as a method on newer releases,
+ * as a plain function with one argument on older ones), it returns what the SDK's step returns.
  */
-function observeOnce<T>(observer: ApiPromiseObserver<T>): (data: T) => T {
-  let pending: ApiPromiseObserver<T> | undefined = observer;
+function parseObserved<T>(parse: ParseResponse, outcome: Outcome<T>): ParseResponse {
+  return async function parseResponse(this: unknown, client: unknown, props: unknown): Promise<unknown> {
+    let data: unknown;
+    try {
+      data = await parse.call(this, client, props);
+    } catch (error) {
+      outcome.error(error);
+      throw error;
+    }
+    outcome.data(data as T);
+    return data;
+  };
+}
+
+/** openai 7's own `_thenUnwrap` (what `chat.completions.parse()` chains), observed before the caller's transform. */
+function thenUnwrapObserved<T>(thenUnwrap: ThenUnwrap, outcome: Outcome<T>): ThenUnwrap {
+  return function _thenUnwrap(this: unknown, transform: (data: unknown, props: unknown) => unknown): unknown {
+    return thenUnwrap.call(this, (data: unknown, props: unknown) => {
+      outcome.data(data as T);
+      return transform(data, props);
+    });
+  };
+}
+
+function transformObserved<T>(outcome: Outcome<T>): (data: T) => T {
   return (data: T): T => {
-    const target = pending;
-    pending = undefined;
-    target?.onData(data);
+    outcome.data(data);
     return data;
   };
 }
 
 /**
- * Another instrumentation under tokenpath's wrapper may have wrapped `parse` on the very promise it
- * returned (dd-trace's anthropic plugin ends its span there). `_thenUnwrap` parses through the
- * SDK's `parseResponse` and would bypass that wrapper: its span would never end, and dd-trace then
- * drops the whole trace, tokenpath's span included. The derived promise parses through it instead
- * (memoised, as the SDK's own `parse` is), so both see the one parse.
- */
-function routeParseThroughInnerWrapper<T>(
-  inner: ApiPromiseLike<T>,
-  observed: ApiPromiseLike<T>,
-  observer: ApiPromiseObserver<T>,
-): { parseCalled: boolean } | undefined {
-  if (!Object.prototype.hasOwnProperty.call(inner, 'parse')) return undefined;
-  const innerParse = (inner as unknown as { parse?: unknown }).parse;
-  if (typeof innerParse !== 'function') return undefined;
-  const raw = { parseCalled: false };
-  let parsed: Promise<T> | undefined;
-  Object.defineProperty(observed, 'parse', {
-    configurable: true,
-    writable: true,
-    value(): Promise<T> {
-      raw.parseCalled = true;
-      parsed ??= (innerParse.call(inner) as Promise<T>).then((data) => {
-        observer.onData(data);
-        return data;
-      });
-      return parsed;
-    },
-  });
-  return raw;
-}
-
-/**
  * `asResponse()` alone never parses, so the parsed result never comes; tell that case apart from
  * a caller that simply awaits later. Whether parsing started is the SDK's own record: every Stainless
- * SDK memoises `parse()` (what `then`, `withResponse()` and awaiting call) in `parsedPromise`; the
- * parse routed through another instrumentation's wrapper notes it itself.
+ * SDK memoises `parse()` (what `then`, `withResponse()` and awaiting call) in `parsedPromise`, and
+ * another instrumentation's `parse` wrapper (dd-trace's) calls the SDK's `parse()` underneath.
  *
  * `asResponse` is watched on the SDK's APIPromise prototype, once per prototype, not on each
- * promise: an own property per call cost a property definition per call, and gave the SDK's own
- * code two shapes of APIPromise to read (its property reads turned polymorphic). The wrapper only
+ * promise: a new own property per call cost a property definition per call, and gave the SDK's own
+ * code two shapes of APIPromise to read (its property reads turned polymorphic). Replacing
+ * `parseResponse` (and openai 7's `_thenUnwrap`) above does not: the promise already has them. The wrapper only
  * notes the promise (rarely called: only a caller that wants the raw response calls it) and hands
  * the call on; `unwatchAsResponse` puts every prototype's own method back.
  */
