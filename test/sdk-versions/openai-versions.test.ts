@@ -15,6 +15,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { drain, expectTokenTotals, onlySpan, pointCount } from '../../packages/instrumentation-llm/test/support/helpers';
 import { readVersion, repoRoot, useSdkMatrix } from '../../packages/instrumentation-llm/test/support/sdk-matrix';
 import { openaiClient, useTestbed } from '../../packages/instrumentation-llm/test/support/testbed';
+import { ANSWER_RESPONSE_FORMAT } from '../../packages/instrumentation-llm/test/support/behaviour';
 
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
 
@@ -166,10 +167,7 @@ describe.each(matrix.entries)('openai $version ($source)', (entry) => {
     const r = await completions.parse({
       model: 'gpt-4o-mini',
       messages,
-      response_format: {
-        type: 'json_schema',
-        json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
-      },
+      response_format: ANSWER_RESPONSE_FORMAT,
     });
     expect(r.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
     const span = await onlySpan(bed.h);

@@ -114,7 +114,8 @@ export function observeApiPromise<T>(promise: ApiPromiseLike<T>, observer: ApiPr
 
 /**
  * The promise's parse step, observed. Called as the SDK calls it (as a method on newer releases,
- * as a plain function with one argument on older ones), it returns what the SDK's step returns.
+ * as a plain function with one argument on older ones), it settles as the SDK's step does, and sees
+ * the result or the error before the caller does (a stream is instrumented before it is handed on).
  */
 function parseObserved<T>(parse: ParseResponse, outcome: Outcome<T>): ParseResponse {
   return async function parseResponse(this: unknown, client: unknown, props: unknown): Promise<unknown> {

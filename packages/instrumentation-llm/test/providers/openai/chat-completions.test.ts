@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { expectFailedCall, expectFailedSpan, expectTokenTotals, pointCount, thrown, PRICED } from '../../support/helpers';
 import { openaiClient, useTestbed } from '../../support/testbed';
-import { callAttributes, SAMPLING_ATTRIBUTES } from '../../support/behaviour';
+import { ANSWER_RESPONSE_FORMAT, callAttributes, SAMPLING_ATTRIBUTES } from '../../support/behaviour';
 
 const bed = useTestbed(openaiClient);
 const messages = [{ role: 'user', content: 'tell me about tokens please' }];
@@ -236,10 +236,7 @@ describe('the helpers that end in create()', () => {
     const result = await bed.client.chat.completions.parse({
       model: 'gpt-4o-mini',
       messages,
-      response_format: {
-        type: 'json_schema',
-        json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
-      },
+      response_format: ANSWER_RESPONSE_FORMAT,
     });
     expect(result.choices[0].message.parsed).toEqual({ answer: 'stand-in' });
     const [span] = await bed.h.spans();
