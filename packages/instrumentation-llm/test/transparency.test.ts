@@ -26,7 +26,7 @@ async function runScript(): Promise<unknown[]> {
     seen.push(await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2 }));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
     for await (const chunk of stream) seen.push(chunk);
-    // What the SDK's stream object carries (a derived promise would have added `_request_id`).
+    // What the SDK's stream object carries: tokenpath instruments it in place and adds no property.
     seen.push(Object.getOwnPropertyNames(stream).sort());
     const [a, b] = (await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })).tee();
     for await (const chunk of a) seen.push(['a', chunk]);

@@ -13,7 +13,7 @@
  * Why not `_thenUnwrap` itself, as before: on openai 7 it makes a second APIPromise through the
  * client's `responsePromise`, with two closures V8 allocates straight in the old generation, so every
  * call kept a second promise, its parse and its private-field entry alive through young-generation
- * GCs until the next full GC; and the derived promise added `_request_id` to stream objects.
+ * GCs until the next full GC.
  */
 export interface ApiPromiseLike<T> extends Promise<T> {
   _thenUnwrap<U>(transform: (data: T, props: unknown) => U): ApiPromiseLike<U>;
