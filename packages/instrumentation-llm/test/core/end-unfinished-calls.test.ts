@@ -28,5 +28,8 @@ describe('endUnfinishedCalls(), for an app that owns its OpenTelemetry SDK', () 
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) rest++;
     expect(rest).toBeGreaterThan(0);
     expect(await bed.h.spans()).toHaveLength(1);
+    // Ended once: the stream's own end, after it, recorded no second call.
+    const durations = await bed.h.points('gen_ai.client.operation.duration');
+    expect(durations.map((p) => [p.attributes['error.type'], p.count])).toEqual([[TOKENPATH_ERROR_TYPE_VALUE_PROCESS_EXIT, 1]]);
   });
 });
