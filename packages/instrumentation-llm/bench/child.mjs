@@ -9,6 +9,7 @@
  *                  withAttribution with a metric key); `tokenpath-plain` the defaults.
  *   BENCH_OPENAI = 6 (test/.sdk/openai@6, the tests' copy) | 7 (repo root node_modules)
  *   BENCH_OPENAI_VARIANT = as-is (default) | unpretenured (openai 7 only: openai7-unpretenured.mjs)
+ *   BENCH_FLOOR_EXTRA    = (floor configs) tokenpath-attribution | context | tokenpath-loaded | heap: see withFloorExtra
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'verify' | 'exit', ... }
@@ -46,6 +47,11 @@ if (SDK === 'openai' && OPENAI_MAJOR !== '6' && OPENAI_MAJOR !== '7') throw new 
 if (OPENAI_VARIANT !== 'as-is' && !(OPENAI_VARIANT === 'unpretenured' && SDK === 'openai' && OPENAI_MAJOR === '7')) {
   throw new Error(`BENCH_OPENAI_VARIANT must be as-is, or unpretenured with BENCH_OPENAI=7, got ${OPENAI_VARIANT}`);
 }
+const FLOOR_EXTRA = process.env.BENCH_FLOOR_EXTRA || undefined;
+const FLOOR_EXTRAS = ['tokenpath-attribution', 'context', 'tokenpath-loaded', 'heap'];
+if (FLOOR_EXTRA !== undefined && !(isFloor && FLOOR_EXTRAS.includes(FLOOR_EXTRA))) {
+  throw new Error(`BENCH_FLOOR_EXTRA must be one of ${FLOOR_EXTRAS.join(', ')}, with a floor config; got ${FLOOR_EXTRA} with ${CONFIG}`);
+}
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
 
 const requireHere = createRequire(import.meta.url);
@@ -55,6 +61,30 @@ const ATTRIBUTION_METRIC_KEY = 'tenant.id';
 /** Tenants rotated over the calls: well within the default budget of 100 values per key. */
 const TENANTS = Array.from({ length: 20 }, (_, i) => `tenant-${i}`);
 const attributionOf = (i) => ({ [ATTRIBUTION_METRIC_KEY]: TENANTS[i % TENANTS.length], 'app.feature': 'bench' });
+
+/** What BENCH_FLOOR_EXTRA keeps alive for the process's life. */
+const held = [];
+
+/**
+ * The floor with one thing added (BENCH_FLOOR_EXTRA), to time what tokenpath's presence costs apart
+ * from the work its code does per call (RESULTS.md, "What is left on openai 7"); `callIn` is the floor's:
+ *   tokenpath-attribution  every call also inside tokenpath's `withAttribution` (a second scope);
+ *   context                every call also inside a second scope made with the API's `setValue`;
+ *   tokenpath-loaded       `context`, with tokenpath's package loaded and never called;
+ *   heap                   `context`, with about 14 MB of objects held (tokenpath's package adds 1.5 MB).
+ */
+function withFloorExtra(extra, callIn) {
+  let i = 0;
+  if (extra === 'tokenpath-attribution') {
+    const { withAttribution } = requireHere('@tokenpath/instrumentation-llm');
+    return (fn) => withAttribution(attributionOf(i++), () => callIn(fn));
+  }
+  if (extra === 'tokenpath-loaded') held.push(requireHere('@tokenpath/instrumentation-llm'));
+  if (extra === 'heap') held.push(Array.from({ length: 60000 }, (_, n) => ({ n, name: `model-${n}`, rates: { input: n * 1e-6, output: n * 2e-6, tiers: [n, n + 1] } })));
+  const { context, createContextKey } = requireHere('@opentelemetry/api');
+  const key = createContextKey('bench floor extra scope');
+  return (fn) => context.with(context.active().setValue(key, { ...attributionOf(i++) }), () => callIn(fn));
+}
 
 // ---------------------------------------------------------------------------------------------
 // 1. The OpenTelemetry SDK (every config but `sdk`).
@@ -163,6 +193,7 @@ function setupOpenAI() {
     throw new Error(`expected openai ${OPENAI_MAJOR}.x from ${sdkRoot}, loaded ${openaiVersion} (${openaiPath})`);
   }
   if (isFloor) callIn = installFloor(requireHere, OpenAI, FLOOR_LEVELS[CONFIG], { ledger, metricKey: ATTRIBUTION_METRIC_KEY, attributionOf }).callIn;
+  if (FLOOR_EXTRA !== undefined) callIn = withFloorExtra(FLOOR_EXTRA, callIn);
   const { isWrapped } = requireHere('@opentelemetry/instrumentation');
   // OpenLLMetry declares openai >=4 <7: on 7 its own hook leaves the SDK alone, so it is applied
   // with its manuallyInstrument() (outside its declared range; verify() checks its spans).

@@ -12,14 +12,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /**
  * `config`: a child.mjs config; `name#2` is a second child of the same config (to see the spread
  * between processes), `tokenpath@<dir>` the `tokenpath` config with another build of the package
- * (a copy of its folder with dist/). Extra child flags come from `execArgv` and BENCH_EXEC_ARGV
- * (space-separated).
+ * (a copy of its folder with dist/), `floor+<extra>` a floor config with BENCH_FLOOR_EXTRA (child.mjs).
+ * Extra child flags come from `execArgv` and BENCH_EXEC_ARGV (space-separated).
  */
 export function forkChild(config, { openai, execArgv = [], env = {} }) {
-  const [name, dir] = config.replace(/#.*$/, '').split('@');
+  const [spec, extra] = config.replace(/#.*$/, '').split('+');
+  const [name, dir] = spec.split('@');
   const c = fork(path.join(here, 'child.mjs'), [], {
     execArgv: ['--expose-gc', ...execArgv, ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, ...env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), OTEL_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), ...(extra ? { BENCH_FLOOR_EXTRA: extra } : {}), OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let id = 0;

@@ -12,6 +12,7 @@
  *
  *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12 --warmup=20000 --n=20000]
  *        [--variant=unpretenured]   (openai 7 only: both children with openai7-unpretenured.mjs)
+ *   a config `floor+<extra>` is the floor with one thing added (BENCH_FLOOR_EXTRA, child.mjs), e.g. --config=floor+context
  */
 import { forkChild, median } from './children.mjs';
 
