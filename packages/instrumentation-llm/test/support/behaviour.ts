@@ -22,16 +22,16 @@ export const callAttributes = (standIn: StandIn, operation: string, provider: st
   ...standInEndpoint(standIn),
 });
 
-/**
- * The sampling parameters the provider tests send, each under its SDK's own name (temperature 0.2, top_p 0.9, at most
- * 50 tokens, seed 7, stop at END, frequency penalty 0.1, presence penalty 0.3), as the conventions' request attributes.
- */
 /** A structured-output request whose answer the stand-in fills with `{ answer: 'stand-in' }` (`chat.completions.parse()`). */
 export const ANSWER_RESPONSE_FORMAT = {
   type: 'json_schema',
   json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
 } as const;
 
+/**
+ * The sampling parameters the provider tests send, each under its SDK's own name (temperature 0.2, top_p 0.9, at most
+ * 50 tokens, seed 7, stop at END, frequency penalty 0.1, presence penalty 0.3), as the conventions' request attributes.
+ */
 export const SAMPLING_ATTRIBUTES: Attributes = {
   'gen_ai.request.temperature': 0.2,
   'gen_ai.request.top_p': 0.9,
