@@ -13,13 +13,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * `config`: a child.mjs config; `name#2` is a second child of the same config (to see the spread
  * between processes), `tokenpath@<dir>` the `tokenpath` config with another build of the package
  * (a copy of its folder with dist/), `floor+<extra>` a floor config with BENCH_FLOOR_EXTRA (child.mjs).
- * Extra child flags come from `execArgv` and BENCH_EXEC_ARGV (space-separated).
+ * Extra child flags come from `execArgv` and BENCH_EXEC_ARGV (space-separated). `launcher`
+ * (`[command, ...args]`) runs node under another program, e.g. valgrind (instructions.mjs).
  */
-export function forkChild(config, { openai, execArgv = [], env = {} }) {
+export function forkChild(config, { openai, execArgv = [], env = {}, launcher = undefined }) {
   const [spec, extra] = config.replace(/#.*$/, '').split('+');
   const [name, dir] = spec.split('@');
+  const nodeArgs = ['--expose-gc', ...execArgv, ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)];
   const c = fork(path.join(here, 'child.mjs'), [], {
-    execArgv: ['--expose-gc', ...execArgv, ...(process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
+    ...(launcher ? { execPath: launcher[0], execArgv: [...launcher.slice(1), process.execPath, ...nodeArgs] } : { execArgv: nodeArgs }),
     env: { ...process.env, ...env, BENCH_SDK: 'openai', BENCH_OPENAI: openai, BENCH_CONFIG: name, ...(dir ? { BENCH_TOKENPATH_DIR: dir } : {}), ...(extra ? { BENCH_FLOOR_EXTRA: extra } : {}), OTEL_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -42,6 +44,7 @@ export function forkChild(config, { openai, execArgv = [], env = {} }) {
   });
   return {
     config,
+    pid: c.pid,
     isReady,
     send: (msg) => new Promise((resolve, reject) => (pending.set(++id, { resolve, reject }), c.send({ ...msg, id }))),
     exit: () => new Promise((r) => (c.exitCode !== null ? r() : (c.on('exit', r), c.send({ cmd: 'exit' })))),
