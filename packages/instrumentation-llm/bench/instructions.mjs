@@ -8,7 +8,7 @@
  * it tells "this code does more work" apart from "this process is slower" (the openai 7 question).
  * It counts every thread of the process (the GC's helpers and the compiler too), i.e. all the work.
  * That work still differs from one process to the next (what the JIT inlined, how many full GCs fell
- * in the window: up to 8% per call on openai 7, RESULTS.md), so compare several children (`--reps`).
+ * in the window: up to 13% per call, RESULTS.md), so compare several children (`--reps`).
  *
  * Each child is warmed up as the pairs are (`--warmup` calls), collected, then makes `n` more calls
  * and is collected again; the count per call is the difference between a child of `n` calls and one of
