@@ -49,6 +49,7 @@ export function forkChild(config, { openai, execArgv = [], env = {}, launcher = 
     send: (msg) => new Promise((resolve, reject) => (pending.set(++id, { resolve, reject }), c.send({ ...msg, id }))),
     exit: () => new Promise((r) => (c.exitCode !== null ? r() : (c.on('exit', r), c.send({ cmd: 'exit' })))),
     kill: () => c.kill(),
+    isRunning: () => c.exitCode === null && c.signalCode === null,
   };
 }
 

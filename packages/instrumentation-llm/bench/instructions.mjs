@@ -12,9 +12,9 @@
  *
  * Each child is warmed up as the pairs are (`--warmup` calls), collected, then makes `n` more calls
  * and is collected again; the count per call is the difference between a child of `n` calls and one of
- * `n0`, over `n − n0` (start-up, warm-up and the final collections cancel out). Under valgrind a call
- * takes about 40 times as long, so a child of 20,000 warm-up calls runs for minutes; the counts do not
- * depend on that, so `--jobs` children run at once.
+ * `n0`, over `n − n0` (start-up, warm-up and the final collections cancel out). Under valgrind a child
+ * of 20,000 warm-up calls runs for minutes; the counts do not depend on that, so `--jobs` children run
+ * at once.
  *
  *   node bench/instructions.mjs --openai=7 [--configs=floor,tokenpath --kind=chat --warmup=20000 --n0=5000 --n=25000 --reps=1 --jobs=2]
  *        [--cache-sim]   (also simulate this machine's caches: data misses per call; about twice as slow)
@@ -148,19 +148,22 @@ async function countOne({ config, n, rep }, { openai, kind, warmup, cacheSim, by
   // --perf-basic-prof also turns V8's log on: it goes to the scratch folder, not the working directory.
   const v8Log = ['--no-logfile-per-isolate', `--logfile=${out}.v8.log`];
   const child = forkChild(config, { openai, launcher, execArgv: byCode ? ['--perf-basic-prof', ...v8Log] : [] });
+  // V8 writes the perf map to /tmp whatever the folder; it is removed however the child ends.
   const perfMap = `/tmp/perf-${child.pid}.map`;
+  let byName;
   try {
     await child.isReady;
     await child.send({ cmd: 'warmup', kind, n: warmup });
     await child.send({ cmd: 'heap' });
     if (n > 0) await child.send({ cmd: 'round', kind, n });
     await child.send({ cmd: 'heap' });
+    await child.exit();
+    if (byCode) byName = instructionsByCode(readFileSync(out, 'utf8'), perfMapRanges(readFileSync(perfMap, 'utf8')));
   } finally {
-    await child.exit().catch(() => child.kill());
+    if (child.isRunning()) child.kill();
+    if (byCode) rmSync(perfMap, { force: true });
   }
   if (byCode) {
-    const byName = instructionsByCode(readFileSync(out, 'utf8'), perfMapRanges(readFileSync(perfMap, 'utf8')));
-    rmSync(perfMap, { force: true });
     rmSync(out, { force: true });
     log(`${config}, openai ${openai} ${kind}, ${n} calls after the warm-up (rep ${rep + 1}): ${byName.size} pieces of code counted`);
     return Object.fromEntries(byName);
@@ -186,7 +189,10 @@ export async function countInstructions({ openai, kind = 'chat', configs, warmup
     const perCall = {};
     for (const config of configs) {
       perCall[config] = {};
-      for (const what of Object.keys(counts.get(`${config} ${n} 0`))) {
+      // Every counted thing of any of the config's children: a function may run in one child and not another.
+      const counted = new Set();
+      for (let rep = 0; rep < reps; rep++) for (const size of [n0, n]) for (const what of Object.keys(counts.get(`${config} ${size} ${rep}`))) counted.add(what);
+      for (const what of counted) {
         const figures = Array.from({ length: reps }, (_, rep) => ((counts.get(`${config} ${n} ${rep}`)[what] ?? 0) - (counts.get(`${config} ${n0} ${rep}`)[what] ?? 0)) / (n - n0));
         perCall[config][what] = { median: median(figures), reps: figures };
       }
