@@ -25,6 +25,7 @@ import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mj
 import { installFloor } from './floor.mjs';
 import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 import { registerOtelSdk } from './otel-sdk.mjs';
+import { gcSummary, retainedBy, takeHeapSnapshot } from './heap-figures.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 import { ANTHROPIC_PEERS } from './peers.mjs';
 import { sdkDir } from '../../../test/support/sdk-versions.mjs';
@@ -48,7 +49,7 @@ if (OPENAI_VARIANT !== 'as-is' && !(OPENAI_VARIANT === 'unpretenured' && SDK ===
   throw new Error(`BENCH_OPENAI_VARIANT must be as-is, or unpretenured with BENCH_OPENAI=7, got ${OPENAI_VARIANT}`);
 }
 const FLOOR_EXTRA = process.env.BENCH_FLOOR_EXTRA || undefined;
-const FLOOR_EXTRAS = ['tokenpath-attribution', 'context', 'tokenpath-loaded', 'heap'];
+const FLOOR_EXTRAS = ['tokenpath-attribution', 'context', 'tokenpath-loaded', 'zod-loaded', 'heap'];
 if (FLOOR_EXTRA !== undefined && !(isFloor && FLOOR_EXTRAS.includes(FLOOR_EXTRA))) {
   throw new Error(`BENCH_FLOOR_EXTRA must be one of ${FLOOR_EXTRAS.join(', ')}, with a floor config; got ${FLOOR_EXTRA} with ${CONFIG}`);
 }
@@ -71,6 +72,8 @@ const held = [];
  *   tokenpath-attribution  every call also inside tokenpath's `withAttribution` (a second scope);
  *   context                every call also inside a second scope made with the API's `setValue`;
  *   tokenpath-loaded       `context`, with tokenpath's package loaded and never called;
+ *   zod-loaded             `context`, with a package unrelated to telemetry loaded and never called (zod: about
+ *                          as much heap and code as tokenpath's own load), the control for `tokenpath-loaded`;
  *   heap                   `context`, with about 14 MB of objects held (tokenpath's package adds 1.5 MB).
  */
 function withFloorExtra(extra, callIn) {
@@ -80,6 +83,7 @@ function withFloorExtra(extra, callIn) {
     return (fn) => withAttribution(attributionOf(i++), () => callIn(fn));
   }
   if (extra === 'tokenpath-loaded') held.push(requireHere('@tokenpath/instrumentation-llm'));
+  if (extra === 'zod-loaded') held.push(requireHere('zod'));
   if (extra === 'heap') held.push(Array.from({ length: 60000 }, (_, n) => ({ n, name: `model-${n}`, rates: { input: n * 1e-6, output: n * 2e-6, tiers: [n, n + 1] } })));
   const { context, createContextKey } = requireHere('@opentelemetry/api');
   const key = createContextKey('bench floor extra scope');
@@ -282,8 +286,17 @@ function setupOpenAI() {
     calls.stream++;
   }
 
+  /** One non-stream call, made as `chat` makes it, whose APIPromise the caller then keeps (retained.mjs). */
+  async function chatKeepingPromise() {
+    let promise;
+    await callIn(() => (promise = jsonClient.chat.completions.create({ ...REQUEST })));
+    sink += (await promise).usage.total_tokens;
+    return promise;
+  }
+
   return {
     cases: { chat: chatOnce, stream: streamOnce },
+    chatKeepingPromise,
     sanity,
     info: { sdk: 'openai', openai: openaiVersion, openaiPath: path.relative(repoRoot, openaiPath), patched, forced },
   };
@@ -303,7 +316,11 @@ async function loop(kind, n) {
 
 /** Wall-clock and process CPU time (all threads: main, GC helpers, compiler) of n sequential calls, in µs. */
 async function timed(kind, n) {
+  const gcs = new v8.GCProfiler();
+  gcs.start();
+  const usedBefore = v8.getHeapStatistics().used_heap_size;
   const cpu0 = process.cpuUsage();
+  const ru0 = process.resourceUsage();
   // hrtime is the clock of --cpu-prof timestamps: profile.mjs keeps only the samples in between.
   const startUs = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
@@ -311,7 +328,44 @@ async function timed(kind, n) {
   const wallUs = (performance.now() - t0) * 1000;
   const endUs = Number(process.hrtime.bigint() / 1000n);
   const cpu = process.cpuUsage(cpu0);
-  return { n, wallUs, cpuUs: cpu.user + cpu.system, startUs, endUs };
+  const ru = process.resourceUsage();
+  const usedAfter = v8.getHeapStatistics().used_heap_size;
+  const gc = gcSummary(gcs.stop().statistics, usedBefore, usedAfter);
+  // V8 sizes the young generation per process from what survives, so two processes of one config
+  // can collect at different rates for the same calls.
+  const newSpaceBytes = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  return {
+    n,
+    wallUs,
+    cpuUs: cpu.user + cpu.system,
+    // The kernel's share (page faults, madvise, mmap) and what causes it: work a count of user-space instructions cannot see.
+    systemUs: cpu.system,
+    minorFaults: ru.minorPageFault - ru0.minorPageFault,
+    ...gc,
+    newSpaceBytes,
+    startUs,
+    endUs,
+  };
+}
+
+/**
+ * What one finished call's APIPromise keeps alive, by kind of object: on openai 7 two closures the
+ * client assigns to each promise are allocated in the old generation, so until the next full GC every
+ * young collection keeps (and copies, then promotes) whatever the promise reaches. Read from a heap
+ * snapshot taken while the promise is held (retained.mjs prints the comparison).
+ */
+async function retainedByPromise(chatKeepingPromise) {
+  if (!chatKeepingPromise) throw new Error('retained: openai configs only');
+  const probe = new RetainedProbe(await chatKeepingPromise());
+  const rows = retainedBy(await takeHeapSnapshot(), 'RetainedProbe', 'promise');
+  probe.promise = undefined;
+  return rows;
+}
+
+class RetainedProbe {
+  constructor(promise) {
+    this.promise = promise;
+  }
 }
 
 /**
@@ -320,7 +374,7 @@ async function timed(kind, n) {
  * what survives). Unlike time, allocation does not depend on the machine's load: it says what a
  * config adds to the young generation's work on any machine.
  */
-async function allocations(kind, n, samplingInterval = 256) {
+async function allocations(kind, n, survivors = false, samplingInterval = 256) {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
@@ -328,9 +382,12 @@ async function allocations(kind, n, samplingInterval = 256) {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    // `survivors`: only what outlived a young-generation GC (kept young, or promoted, and what the
+    // next full GC collects), after a last young GC that takes what died since the one before.
+    includeObjectsCollectedByMinorGC: !survivors,
   });
   await loop(kind, n);
+  if (survivors) global.gc({ type: 'minor' });
   const { profile } = await session.post('HeapProfiler.stopSampling');
   await session.post('HeapProfiler.disable');
   session.disconnect();
@@ -433,7 +490,8 @@ const handlers = {
   },
   round: ({ kind, n }) => timed(kind, n),
   heap: () => settledHeap(),
-  alloc: ({ kind, n }) => allocations(kind, n),
+  retained: () => retainedByPromise(under.chatKeepingPromise),
+  alloc: ({ kind, n, survivors }) => allocations(kind, n, survivors),
   verify: () => verify(),
 };
 

@@ -8,7 +8,8 @@
  * Configs as children.mjs takes them: `tokenpath@<dir>` another build, `name#2` a second process;
  * extra child flags (e.g. --cpu-prof) in BENCH_EXEC_ARGV, space-separated. --profile: every child under --cpu-prof (in /tmp/pair-profiles),
  * and each config's self time by function against the first config's, over the timed slices only.
- * --alloc: bytes allocated per call (per stream) by each config, and by function against the first.
+ * --alloc: bytes allocated per call (per stream) by each config, and by function against the first;
+ * with --survivors, only the bytes that outlived a young-generation GC (what the young GCs copy).
  */
 import path from 'node:path';
 import { diff } from './profile.mjs';
@@ -45,9 +46,10 @@ for (const k of kids) await k.send({ cmd: 'warmup', kind, n: warmup });
 if (opt.alloc) {
   const allocN = Number(opt.alloc === 'true' ? (kind === 'chat' ? 5000 : 100) : opt.alloc);
   const got = {};
-  for (const k of kids) got[k.config] = await k.send({ cmd: 'alloc', kind, n: allocN });
+  for (const k of kids) got[k.config] = await k.send({ cmd: 'alloc', kind, n: allocN, survivors: Boolean(opt.survivors) });
   const base = configs[0];
-  console.log(`bytes allocated per ${kind === 'chat' ? 'call' : 'stream'} (sampling heap profiler, ${allocN} calls):`);
+  const what = opt.survivors ? 'that outlived a young-generation GC' : 'allocated';
+  console.log(`bytes ${what} per ${kind === 'chat' ? 'call' : 'stream'} (sampling heap profiler, ${allocN} calls):`);
   for (const c of configs) console.log(`${c.padEnd(16)} ${String(got[c].bytesPerCall).padStart(9)}${c === base ? '' : `  (+${got[c].bytesPerCall - got[base].bytesPerCall})`}`);
   for (const c of configs.slice(1)) {
     const b = new Map(got[base].rows.map((r) => [r.what, r.bytesPerCall]));

@@ -62,6 +62,9 @@ export function atMost(stats, limit) {
   return null;
 }
 
+/** What each slice reports (child.mjs `timed`), taken per call, per pair as `config` minus `base`. */
+const PER_CALL = ['wallUs', 'cpuUs', 'systemUs', 'minorFaults', 'scavenges', 'fullGcs', 'gcPauseUs', 'allocatedBytes', 'survivedBytes', 'promotedBytes'];
+
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   const i = (s.length - 1) * q;
@@ -72,7 +75,9 @@ const quantile = (xs, q) => {
 /**
  * `config` over `base`, in µs per call (`perCall` 1), or per chunk (`perCall` the chunks of a
  * stream), wall-clock and CPU time: the median over pairs, the quartiles, the range, and each pair's
- * figure with the two processes' own medians.
+ * figure with the two processes' own medians. The same for the kernel's share of the CPU time, page
+ * faults and GC pauses (where a difference in time that instructions do not account for could come
+ * from), and each process's own GC rates and young-generation size (`perPair[].gc`).
  */
 export async function measurePairs({ openai, kind, base, config, perCall = 1, pairs, warmup, n, slices, env = {}, log = () => {} }) {
   const d = PAIR_DEFAULTS[kind];
@@ -92,21 +97,50 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
       // over floor 8.84 µs [4.09, 15.13] where 20 pairs warmed up in turn gave 4.49 [0.20, 7.61]; until
       // that is shown to be chance, the warm-up stays as every earlier run had it.
       for (const k of kids) await k.send({ cmd: 'warmup', kind, n: warmup });
-      const wall = { [base]: [], [config]: [] };
-      const cpu = { [base]: [], [config]: [] };
+      const newSpace = {};
+      const per = Object.fromEntries(PER_CALL.map((m) => [m, { [base]: [], [config]: [] }]));
       for (let s = 0; s < slices; s++) {
         for (const k of s % 2 === 0 ? kids : [...kids].reverse()) {
           const v = await k.send({ cmd: 'round', kind, n: sliceN });
-          wall[k.config].push(v.wallUs / v.n / perCall);
-          cpu[k.config].push(v.cpuUs / v.n / perCall);
+          for (const m of PER_CALL) per[m][k.config].push(v[m] / v.n / perCall);
+          newSpace[k.config] = v.newSpaceBytes;
         }
       }
-      const paired = (m) => median(m[config].map((x, i) => x - m[base][i]));
-      const pair = { wallUs: paired(wall), cpuUs: paired(cpu), baseUs: median(wall[base]), configUs: median(wall[config]) };
+      const paired = (m) => median(per[m][config].map((x, i) => x - per[m][base][i]));
+      const pair = { baseUs: median(per.wallUs[base]), configUs: median(per.wallUs[config]) };
+      for (const m of PER_CALL) pair[m] = paired(m);
+      // Each process's own GC figures (per 1,000 calls), to tell a process's luck from its config.
+      pair.gc = Object.fromEntries(
+        [base, config].map((c) => [
+          c,
+          {
+            scavenges: median(per.scavenges[c]) * 1000,
+            fullGcs: median(per.fullGcs[c]) * 1000,
+            pauseUs: median(per.gcPauseUs[c]),
+            allocatedBytes: median(per.allocatedBytes[c]),
+            survivedBytes: median(per.survivedBytes[c]),
+            promotedBytes: median(per.promotedBytes[c]),
+            newSpaceMb: newSpace[c] / 2 ** 20,
+          },
+        ]),
+      );
       perPair.push(pair);
       log(
         `${config} over ${base}, openai ${openai} ${kind}, pair ${p + 1}/${pairs}: ${pair.wallUs.toFixed(2)} µs ` +
-          `(CPU ${pair.cpuUs.toFixed(2)}; ${base} ${pair.baseUs.toFixed(1)}, ${config} ${pair.configUs.toFixed(1)})`,
+          `(CPU ${pair.cpuUs.toFixed(2)}, system ${pair.systemUs.toFixed(2)}, page faults ${pair.minorFaults.toFixed(3)}, ` +
+          `allocated ${pair.allocatedBytes.toFixed(0)} B; ` +
+          `${base} ${pair.baseUs.toFixed(1)}, ${config} ${pair.configUs.toFixed(1)}; GC per 1,000 calls ` +
+          [base, config]
+            .map((c) => {
+              const g = pair.gc[c];
+              return (
+                `${c} ${g.scavenges.toFixed(1)} young, ${g.fullGcs.toFixed(2)} full, ${g.pauseUs.toFixed(2)} µs/call paused, ` +
+                `young gen ${g.newSpaceMb.toFixed(0)} MB, per call ${g.allocatedBytes.toFixed(0)} B allocated, ` +
+                `${g.survivedBytes.toFixed(0)} B kept young, ${g.promotedBytes.toFixed(0)} B promoted`
+              );
+            })
+            .join('; ') +
+          ')',
       );
     } finally {
       await Promise.all(kids.map((k) => k.exit().catch(() => k.kill())));
@@ -126,7 +160,21 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
       maxUs: Math.max(...xs),
     };
   };
-  return { base, config, pairs, warmup, callsPerPair: sliceN * slices, slices, wall: of('wallUs'), cpu: of('cpuUs'), perPair };
+  return {
+    base,
+    config,
+    pairs,
+    warmup,
+    callsPerPair: sliceN * slices,
+    slices,
+    wall: of('wallUs'),
+    cpu: of('cpuUs'),
+    system: of('systemUs'),
+    minorFaults: of('minorFaults'),
+    gcPause: of('gcPauseUs'),
+    allocated: of('allocatedBytes'),
+    perPair,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -145,10 +193,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     log: console.log,
   });
   const f = (x) => x.toFixed(2);
-  for (const m of ['wall', 'cpu']) {
+  // The figures keep the time figures' field names (medianUs, ...) whatever their unit.
+  const units = { wall: 'µs', cpu: 'µs', system: 'µs', minorFaults: 'page faults', gcPause: 'µs', allocated: 'bytes' };
+  for (const [m, unit] of Object.entries(units)) {
     const s = r[m];
     console.log(
-      `${m}: median ${f(s.medianUs)} µs (${Math.round(s.ciCoverage * 100)}% interval ${f(s.ciLoUs)} to ${f(s.ciHiUs)}), ` +
+      `${m}: median ${f(s.medianUs)} ${unit} (${Math.round(s.ciCoverage * 100)}% interval ${f(s.ciLoUs)} to ${f(s.ciHiUs)}), ` +
         `quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.pairs} pairs)`,
     );
   }

@@ -1046,8 +1046,9 @@ async function pairVerdicts(openai, withContrib) {
     console.log(`${config} over ${base}, openai ${openai}${variant === 'as-is' ? '' : ` (${variant})`} ${kind}: ${pairs} process pairs ...`);
     const env = variant === 'as-is' ? {} : { BENCH_OPENAI_VARIANT: variant };
     const r = await measurePairs({ openai, kind, base, config, perCall, env, ...SETTINGS.pairs[kind], pairs });
-    const round = (x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, r3(v)]));
-    return { ...r, wall: round(r.wall), cpu: round(r.cpu), perPair: r.perPair.map(round), unit: kind === 'chat' ? 'µs' : 'µs/chunk' };
+    const round = (x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v !== null && typeof v === 'object' ? round(v) : r3(v)]));
+    const stats = Object.fromEntries(['wall', 'cpu', 'system', 'minorFaults', 'gcPause', 'allocated'].map((m) => [m, round(r[m])]));
+    return { ...r, ...stats, perPair: r.perPair.map(round), unit: kind === 'chat' ? 'µs' : 'µs/chunk' };
   };
   const out = { ownCode: {}, ...(withContrib ? { pairsVsContrib: {}, floorVsContrib: {} } : {}) };
   for (const kind of ['chat', 'stream']) {

@@ -1,0 +1,114 @@
+/**
+ * Figures the bench children read off V8's heap: what a round's collections did (from
+ * `v8.GCProfiler`), and what one object keeps alive (from a heap snapshot). Plain functions of
+ * V8's own records, so that a test can hold them to real ones (test/bench/heap-figures.test.ts).
+ */
+
+/**
+ * The young and full collections of a round, their pauses (µs), what the round allocated, and what
+ * its young collections kept young or promoted.
+ */
+const isYoung = (g) => g.gcType === 'Scavenge' || g.gcType === 'MinorMarkSweep';
+const youngUsed = (at) => at.heapSpaceStatistics.find((s) => s.spaceName === 'new_space')?.spaceUsedSize ?? 0;
+
+/**
+ * `statistics`: a `GCProfiler`'s over the round; `usedBefore`, `usedAfter`: V8's used heap at its start and end.
+ */
+export function gcSummary(statistics, usedBefore, usedAfter) {
+  let scavenges = 0;
+  let fullGcs = 0;
+  let gcPauseUs = 0;
+  // What the round allocated on V8's heap: its growth plus what its collections freed (exact, where
+  // the sampling heap profiler of `allocations` is statistical).
+  let allocatedBytes = usedAfter - usedBefore;
+  let survivedBytes = 0;
+  let promotedBytes = 0;
+  for (const g of statistics) {
+    if (isYoung(g)) scavenges++;
+    else if (g.gcType === 'MarkSweepCompact') fullGcs++;
+    gcPauseUs += g.cost;
+    allocatedBytes += g.beforeGC.heapStatistics.usedHeapSize - g.afterGC.heapStatistics.usedHeapSize;
+    if (isYoung(g)) {
+      // What the young collection kept: copied within the young generation, or promoted to the old.
+      const { afterGC: after, beforeGC: before } = g;
+      survivedBytes += youngUsed(after);
+      promotedBytes += after.heapStatistics.usedHeapSize - youngUsed(after) - (before.heapStatistics.usedHeapSize - youngUsed(before));
+    }
+  }
+  return { scavenges, fullGcs, gcPauseUs, allocatedBytes, survivedBytes, promotedBytes };
+}
+
+/** A heap snapshot of this process, parsed (V8 collects garbage first). */
+export async function takeHeapSnapshot() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  const chunks = [];
+  session.on('HeapProfiler.addHeapSnapshotChunk', (m) => chunks.push(m.params.chunk));
+  try {
+    await session.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    session.disconnect();
+  }
+  return JSON.parse(chunks.join(''));
+}
+
+/**
+ * The objects reachable from the `edge` property of the (first) object of class `holder` and from
+ * nowhere else (weak edges not followed), by node type and name: count and bytes, largest first.
+ */
+export function retainedBy(snapshot, holder, edge) {
+  const { node_fields: nf, edge_fields: ef, node_types: nt, edge_types: et } = snapshot.snapshot.meta;
+  const { nodes, edges, strings } = snapshot;
+  const N = nf.length;
+  const E = ef.length;
+  const [typeAt, nameAt, sizeAt, countAt] = ['type', 'name', 'self_size', 'edge_count'].map((f) => nf.indexOf(f));
+  const [eTypeAt, eNameAt, eToAt] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f));
+  const nodeTypes = nt[typeAt];
+  const edgeTypes = et[eTypeAt];
+  const nodeCount = nodes.length / N;
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i++) firstEdge[i + 1] = firstEdge[i] + nodes[i * N + countAt] * E;
+  const edgeName = (e) => {
+    const t = edgeTypes[edges[e + eTypeAt]];
+    return t === 'element' || t === 'hidden' ? null : strings[edges[e + eNameAt]];
+  };
+  let holderIndex = -1;
+  for (let i = 0; i < nodeCount && holderIndex < 0; i++) {
+    if (strings[nodes[i * N + nameAt]] === holder && nodeTypes[nodes[i * N + typeAt]] === 'object') holderIndex = i;
+  }
+  if (holderIndex < 0) throw new Error(`retained: no ${holder} in the snapshot`);
+  let target;
+  for (let e = firstEdge[holderIndex]; e < firstEdge[holderIndex + 1]; e += E) if (edgeName(e) === edge) target = edges[e + eToAt] / N;
+  if (target === undefined) throw new Error(`retained: ${holder} has no ${edge}`);
+  const walk = (start, seen, stop) => {
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const i = stack.pop();
+      for (let e = firstEdge[i]; e < firstEdge[i + 1]; e += E) {
+        if (edgeTypes[edges[e + eTypeAt]] === 'weak') continue;
+        const j = edges[e + eToAt] / N;
+        if (seen[j] || stop[j]) continue;
+        seen[j] = 1;
+        stack.push(j);
+      }
+    }
+  };
+  const elsewhere = new Uint8Array(nodeCount);
+  const stopAtHolder = new Uint8Array(nodeCount);
+  stopAtHolder[holderIndex] = 1;
+  walk(0, elsewhere, stopAtHolder);
+  const only = new Uint8Array(nodeCount);
+  walk(target, only, elsewhere);
+  const rows = new Map();
+  for (let i = 0; i < nodeCount; i++) {
+    if (!only[i]) continue;
+    const key = `${nodeTypes[nodes[i * N + typeAt]]} ${strings[nodes[i * N + nameAt]].slice(0, 60)}`;
+    const row = rows.get(key) ?? { what: key, count: 0, bytes: 0 };
+    row.count++;
+    row.bytes += nodes[i * N + sizeAt];
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort((a, b) => b.bytes - a.bytes);
+}
