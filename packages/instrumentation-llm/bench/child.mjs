@@ -491,6 +491,7 @@ const handlers = {
   round: ({ kind, n }) => timed(kind, n),
   heap: () => settledHeap(),
   retained: () => retainedByPromise(under.chatKeepingPromise),
+  snapshot: ({ file }) => v8.writeHeapSnapshot(file),
   alloc: ({ kind, n, survivors }) => allocations(kind, n, survivors),
   verify: () => verify(),
 };
