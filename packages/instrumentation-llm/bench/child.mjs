@@ -12,8 +12,9 @@
  *   BENCH_FLOOR_EXTRA    = (floor configs) tokenpath-attribution | context | tokenpath-loaded | heap: see withFloorExtra
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
  *
- * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'verify' | 'exit', ... }
- * and gets back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
+ * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'retained' | 'snapshot' |
+ * 'verify' | 'exit', ... } ('snapshot' writes a heap snapshot to `file`, for reading in DevTools) and gets
+ * back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
  * the client gets an in-memory `fetch`.
  */
 import { createRequire } from 'node:module';
