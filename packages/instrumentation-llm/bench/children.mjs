@@ -59,3 +59,19 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** A bench script's `--name=value` arguments (a bare `--name` is 'true'); every bench script reads them this way. */
+export function benchOptions(argv = process.argv.slice(2)) {
+  return Object.fromEntries(
+    argv.map((a) => {
+      const [k, v] = a.replace(/^--/, '').split('=');
+      return [k, v ?? 'true'];
+    }),
+  );
+}
+
+/** `other` minus `base`, key by key over both (a missing key counts 0), largest first; zero differences left out. */
+export function differenceByKey(base, other) {
+  const rows = [...new Set([...base.keys(), ...other.keys()])].map((k) => [k, (other.get(k) ?? 0) - (base.get(k) ?? 0)]);
+  return rows.filter(([, d]) => d !== 0).sort((x, y) => y[1] - x[1]);
+}

@@ -33,17 +33,12 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { median } from './children.mjs';
+import { benchOptions, median } from './children.mjs';
 import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
-const opt = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-);
+const opt = benchOptions();
 
 if (!process.send) await parent();
 else await child();

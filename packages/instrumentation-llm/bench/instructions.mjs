@@ -27,7 +27,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { forkChild, median } from './children.mjs';
+import { benchOptions, forkChild, median } from './children.mjs';
 
 /**
  * The totals cachegrind writes in its output file, by event (`Ir` the instructions; with the cache
@@ -204,7 +204,7 @@ export async function countInstructions({ openai, kind = 'chat', configs, warmup
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opt = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const opt = benchOptions();
   try {
     execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
   } catch {

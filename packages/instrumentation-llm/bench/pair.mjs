@@ -13,15 +13,10 @@
  */
 import path from 'node:path';
 import { diff } from './profile.mjs';
-import { forkChild, median } from './children.mjs';
+import { benchOptions, differenceByKey, forkChild, median } from './children.mjs';
 import { PAIR_DEFAULTS } from './process-pairs.mjs';
 
-const opt = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-);
+const opt = benchOptions();
 const openai = opt.openai ?? '6';
 const kind = opt.kind ?? 'chat';
 const configs = (opt.configs ?? 'floor,tokenpath').split(',');
@@ -52,10 +47,8 @@ if (opt.alloc) {
   console.log(`bytes ${what} per ${kind === 'chat' ? 'call' : 'stream'} (sampling heap profiler, ${allocN} calls):`);
   for (const c of configs) console.log(`${c.padEnd(16)} ${String(got[c].bytesPerCall).padStart(9)}${c === base ? '' : `  (+${got[c].bytesPerCall - got[base].bytesPerCall})`}`);
   for (const c of configs.slice(1)) {
-    const b = new Map(got[base].rows.map((r) => [r.what, r.bytesPerCall]));
-    const a = new Map(got[c].rows.map((r) => [r.what, r.bytesPerCall]));
-    const rows = [...new Set([...a.keys(), ...b.keys()])].map((w) => [w, (a.get(w) ?? 0) - (b.get(w) ?? 0)]).filter(([, d]) => d !== 0);
-    rows.sort((x, y) => y[1] - x[1]);
+    const bytesByFunction = (config) => new Map(got[config].rows.map((r) => [r.what, r.bytesPerCall]));
+    const rows = differenceByKey(bytesByFunction(base), bytesByFunction(c));
     console.log(`\n${c} against ${base}, bytes per call by allocating function:`);
     for (const [w, d] of [...rows.slice(0, 30), ...rows.slice(-6)]) console.log(`${String(d).padStart(8)}  ${w}`);
   }

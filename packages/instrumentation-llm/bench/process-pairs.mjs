@@ -14,7 +14,7 @@
  *        [--variant=unpretenured]   (openai 7 only: both children with openai7-unpretenured.mjs)
  *   a config `floor+<extra>` is the floor with one thing added (BENCH_FLOOR_EXTRA, child.mjs), e.g. --config=floor+context
  */
-import { forkChild, median } from './children.mjs';
+import { benchOptions, forkChild, median } from './children.mjs';
 
 export const PAIR_DEFAULTS = {
   // 20 pairs: the median's 96% interval (medianInterval) runs from the 6th to the 15th pair.
@@ -178,7 +178,7 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opt = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const opt = benchOptions();
   const kind = opt.kind ?? 'chat';
   const r = await measurePairs({
     openai: opt.openai ?? '6',

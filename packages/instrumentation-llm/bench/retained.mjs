@@ -6,9 +6,9 @@
  *
  *   node bench/retained.mjs --openai=7 [--configs=floor,tokenpath --warmup=2000]
  */
-import { forkChild } from './children.mjs';
+import { benchOptions, differenceByKey, forkChild } from './children.mjs';
 
-const opt = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const opt = benchOptions();
 const openai = opt.openai ?? '7';
 const configs = (opt.configs ?? 'floor,tokenpath').split(',');
 const warmup = Number(opt.warmup ?? 2000);
@@ -31,11 +31,11 @@ for (const c of configs) {
 }
 const [base, ...others] = configs;
 for (const c of others) {
-  const b = new Map(got[base].map((r) => [r.what, r]));
-  const a = new Map(got[c].map((r) => [r.what, r]));
-  const rows = [...new Set([...a.keys(), ...b.keys()])]
-    .map((w) => ({ what: w, count: (a.get(w)?.count ?? 0) - (b.get(w)?.count ?? 0), bytes: (a.get(w)?.bytes ?? 0) - (b.get(w)?.bytes ?? 0) }))
-    .filter((r) => r.count !== 0 || r.bytes !== 0)
+  const field = (config, name) => new Map(got[config].map((r) => [r.what, r[name]]));
+  const bytes = new Map(differenceByKey(field(base, 'bytes'), field(c, 'bytes')));
+  const counts = new Map(differenceByKey(field(base, 'count'), field(c, 'count')));
+  const rows = [...new Set([...bytes.keys(), ...counts.keys()])]
+    .map((what) => ({ what, count: counts.get(what) ?? 0, bytes: bytes.get(what) ?? 0 }))
     .sort((x, y) => y.bytes - x.bytes);
   console.log(`\n${c} against ${base}, what the promise keeps, by object (count, bytes):`);
   for (const r of rows) console.log(`${String(r.count).padStart(5)} ${String(r.bytes).padStart(8)}  ${r.what}`);
