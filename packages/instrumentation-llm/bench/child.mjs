@@ -11,9 +11,11 @@
  *   BENCH_OPENAI_VARIANT = as-is (default) | unpretenured (openai 7 only: openai7-unpretenured.mjs)
  *   BENCH_FLOOR_EXTRA    = (floor configs) tokenpath-attribution | context | tokenpath-loaded | heap: see withFloorExtra
  *   BENCH_ANTHROPIC = 1 (repo root node_modules, default) | 0 (test/.sdk/@anthropic-ai/sdk@0)
+ *   BENCH_PROBE     = born-old (openai; node --allow-natives-syntax): each non-stream call notes which of
+ *                     its objects were born in the old generation (born-old.mjs; read with `bornOld`)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'retained' | 'snapshot' |
- * 'verify' | 'exit', ... } ('snapshot' writes a heap snapshot to `file`, for reading in DevTools) and gets
+ * 'bornOld' | 'verify' | 'exit', ... } ('snapshot' writes a heap snapshot to `file`, for reading in DevTools) and gets
  * back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
  * the client gets an in-memory `fetch`.
  */
@@ -26,7 +28,7 @@ import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mj
 import { installFloor } from './floor.mjs';
 import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 import { registerOtelSdk } from './otel-sdk.mjs';
-import { gcSummary, retainedBy, takeHeapSnapshot } from './heap-figures.mjs';
+import { bornOldCounter, gcSummary, retainedBy, takeHeapSnapshot } from './heap-figures.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 import { ANTHROPIC_PEERS } from './peers.mjs';
 import { sdkDir } from '../../../test/support/sdk-versions.mjs';
@@ -55,6 +57,10 @@ if (FLOOR_EXTRA !== undefined && !(isFloor && FLOOR_EXTRAS.includes(FLOOR_EXTRA)
   throw new Error(`BENCH_FLOOR_EXTRA must be one of ${FLOOR_EXTRAS.join(', ')}, with a floor config; got ${FLOOR_EXTRA} with ${CONFIG}`);
 }
 if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
+const PROBE = process.env.BENCH_PROBE || undefined;
+if (PROBE !== undefined && !(PROBE === 'born-old' && SDK === 'openai')) throw new Error(`BENCH_PROBE must be born-old (openai configs), got ${PROBE}`);
+/** BENCH_PROBE=born-old: what each non-stream call made in the old generation. */
+const bornOld = PROBE === 'born-old' ? bornOldCounter() : undefined;
 
 const requireHere = createRequire(import.meta.url);
 
@@ -222,7 +228,8 @@ function setupOpenAI() {
   const SSE_BYTES = sseBytes();
 
   // A new Response per call; the bodies are built once as bytes.
-  const jsonFetch = async () => new Response(JSON_BYTES, { status: 200, headers: JSON_HEADERS });
+  const jsonResponse = async () => new Response(JSON_BYTES, { status: 200, headers: JSON_HEADERS });
+  const jsonFetch = bornOld ? bornOldFetch(jsonResponse) : jsonResponse;
   const sseFetch = async () =>
     new Response(
       new ReadableStream({
@@ -240,6 +247,21 @@ function setupOpenAI() {
 
   async function chatOnce() {
     const completion = await jsonClient.chat.completions.create({ ...REQUEST });
+    sink += completion.usage.total_tokens;
+  }
+
+  /** chatOnce, noting which of the call's objects the SDK hands back were born old (bornOldFetch notes the rest). */
+  async function chatNotingBornOld() {
+    const promise = jsonClient.chat.completions.create({ ...REQUEST });
+    bornOld.call();
+    bornOld.check('APIPromise', promise);
+    for (const own of ['withResponse', '_thenUnwrap', 'parseResponse']) if (Object.hasOwn(promise, own)) bornOld.check(`APIPromise.${own}`, promise[own]);
+    const completion = await promise;
+    // Read after the await: a young GC in between (about one call in a thousand) would show a promoted object as born old.
+    bornOld.check('completion', completion);
+    bornOld.check('completion.choices', completion.choices);
+    bornOld.check('completion.choices[0].message', completion.choices[0]?.message);
+    bornOld.check('completion.usage', completion.usage);
     sink += completion.usage.total_tokens;
   }
 
@@ -296,7 +318,7 @@ function setupOpenAI() {
   }
 
   return {
-    cases: { chat: chatOnce, stream: streamOnce },
+    cases: { chat: bornOld ? chatNotingBornOld : chatOnce, stream: streamOnce },
     chatKeepingPromise,
     sanity,
     info: { sdk: 'openai', openai: openaiVersion, openaiPath: path.relative(repoRoot, openaiPath), patched, forced },
@@ -346,6 +368,29 @@ async function timed(kind, n) {
     newSpaceBytes,
     startUs,
     endUs,
+  };
+}
+
+/**
+ * The SDK's fetch, noting which of the call's objects that exist by then were born old: the context
+ * the call runs in (and the API's per-context closure and map), its span's parts, the request.
+ */
+function bornOldFetch(respond) {
+  const { context, trace } = requireHere('@opentelemetry/api');
+  return async (url, init) => {
+    const active = context.active();
+    bornOld.check('context', active);
+    bornOld.check('context.getValue', Object.hasOwn(active, 'getValue') ? active.getValue : undefined);
+    bornOld.check('context map', active._currentContext);
+    const span = trace.getSpan(active);
+    if (span) {
+      bornOld.check('span', span);
+      for (const part of ['attributes', 'links', 'events', 'status', '_spanContext']) bornOld.check(`span.${part}`, span[part]);
+    }
+    bornOld.check('fetch init', init);
+    bornOld.check('fetch init.headers', init?.headers);
+    bornOld.check('fetch init.signal', init?.signal);
+    return respond(url, init);
   };
 }
 
@@ -495,6 +540,10 @@ const handlers = {
   snapshot: ({ file }) => v8.writeHeapSnapshot(file),
   alloc: ({ kind, n, survivors }) => allocations(kind, n, survivors),
   verify: () => verify(),
+  bornOld: () => {
+    if (!bornOld) throw new Error('bornOld: start the child with BENCH_PROBE=born-old');
+    return bornOld.take();
+  },
 };
 
 process.on('message', async (msg) => {

@@ -112,3 +112,40 @@ export function retainedBy(snapshot, holder, edge) {
   }
   return [...rows.values()].sort((a, b) => b.bytes - a.bytes);
 }
+
+/**
+ * Counts, per named object, how often the object a call made was allocated in the old generation
+ * (V8's `%InYoungGeneration`, read right after the object is made, before any collection can have
+ * moved it). An object born old lives until the next full GC, and every young object it points to is
+ * kept, copied and promoted by every young GC until then: V8 allocates old what its allocation-site
+ * pretenuring decided to tenure, and closures its parser marked for the old generation unless TurboFan
+ * made them. Needs `--allow-natives-syntax` in the process.
+ */
+export function bornOldCounter() {
+  let isYoung;
+  try {
+    isYoung = new Function('o', 'return %InYoungGeneration(o)');
+  } catch (error) {
+    throw new Error(`born-old: run node with --allow-natives-syntax (${error.message})`);
+  }
+  let calls = 0;
+  let old = new Map();
+  return {
+    /** One more call looked at. */
+    call() {
+      calls++;
+    },
+    /** Counts `value` (an object or function; anything else is ignored) under `name` if it is in the old generation. */
+    check(name, value) {
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+      if (!isYoung(value)) old.set(name, (old.get(name) ?? 0) + 1);
+    },
+    /** The calls looked at and, by name, how many had their object born old; then starts again. */
+    take() {
+      const taken = { calls, old: Object.fromEntries(old) };
+      calls = 0;
+      old = new Map();
+      return taken;
+    },
+  };
+}

@@ -17,7 +17,9 @@
  * at once.
  *
  *   node bench/instructions.mjs --openai=7 [--configs=floor,tokenpath --kind=chat --warmup=20000 --n0=5000 --n=25000 --reps=1 --jobs=2]
- *        [--cache-sim]   (also simulate this machine's caches: data misses per call; about twice as slow)
+ *        [--cache-sim]   (also simulate the caches: data misses per call; about twice as slow. The last level
+ *                         is this machine's L3, 32 MB 16-way, unless --ll=<bytes>,<ways>,<line bytes>: the VM
+ *                         reports its L3 to valgrind as 320 MB direct-mapped, which nothing would miss)
  *        [--by-code --top=40]   (callgrind instead: instructions per call by the code that ran them, JS
  *                                functions named from V8's perf map, and the largest differences from the first config)
  *
@@ -122,6 +124,9 @@ export function partOf(name) {
 }
 
 /** What a row reports: instructions, and with the cache simulation the data misses of the first level and of the last. */
+/** The simulated last-level cache (valgrind's `--LL`): this machine's L3, 32 MB, 16 ways, 64-byte lines. */
+const LAST_LEVEL = '33554432,16,64';
+
 const REPORTED = { instructions: ['Ir'], 'D1 misses': ['D1mr', 'D1mw'], 'LL data misses': ['DLmr', 'DLmw'] };
 const reported = (counts) =>
   Object.fromEntries(
@@ -137,13 +142,13 @@ function jobsOf(configs, sizes, reps) {
   return jobs;
 }
 
-async function countOne({ config, n, rep }, { openai, kind, warmup, cacheSim, byCode, dir, log }) {
+async function countOne({ config, n, rep }, { openai, kind, warmup, cacheSim, lastLevel, byCode, dir, log }) {
   const out = path.join(dir, `${config.replace(/[^\w.+-]/g, '_')}.${n}.${rep}.cg`);
   // --smc-check=all-non-file: V8 writes and rewrites machine code in memory that valgrind must not
   // keep stale translations of.
   const tool = byCode
     ? ['--tool=callgrind', '--dump-instr=yes', '--dump-line=no', '--compress-strings=no', '--compress-pos=no', `--callgrind-out-file=${out}`]
-    : ['--tool=cachegrind', `--cache-sim=${cacheSim ? 'yes' : 'no'}`, `--cachegrind-out-file=${out}`];
+    : ['--tool=cachegrind', `--cache-sim=${cacheSim ? 'yes' : 'no'}`, ...(cacheSim ? [`--LL=${lastLevel}`] : []), `--cachegrind-out-file=${out}`];
   const launcher = ['valgrind', '-q', ...tool, '--smc-check=all-non-file'];
   // --perf-basic-prof also turns V8's log on: it goes to the scratch folder, not the working directory.
   const v8Log = ['--no-logfile-per-isolate', `--logfile=${out}.v8.log`];
@@ -174,7 +179,7 @@ async function countOne({ config, n, rep }, { openai, kind, warmup, cacheSim, by
 }
 
 /** Per config and counted thing: the median over reps of (count after `n` calls − count after `n0`) / (n − n0), and each rep's figure. */
-export async function countInstructions({ openai, kind = 'chat', configs, warmup = 20000, n0 = 5000, n = 25000, reps = 1, jobs = 2, cacheSim = false, byCode = false, log = () => {} }) {
+export async function countInstructions({ openai, kind = 'chat', configs, warmup = 20000, n0 = 5000, n = 25000, reps = 1, jobs = 2, cacheSim = false, lastLevel = LAST_LEVEL, byCode = false, log = () => {} }) {
   if (!(n > n0)) throw new Error(`--n (${n}) must be larger than --n0 (${n0})`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenpath-instructions-'));
   try {
@@ -182,7 +187,7 @@ export async function countInstructions({ openai, kind = 'chat', configs, warmup
     const counts = new Map();
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
-        counts.set(`${job.config} ${job.n} ${job.rep}`, await countOne(job, { openai, kind, warmup, cacheSim, byCode, dir, log }));
+        counts.set(`${job.config} ${job.n} ${job.rep}`, await countOne(job, { openai, kind, warmup, cacheSim, lastLevel, byCode, dir, log }));
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));
@@ -223,6 +228,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     reps: num(opt.reps, 1),
     jobs: num(opt.jobs, 2),
     cacheSim: 'cache-sim' in opt,
+    lastLevel: opt.ll ?? LAST_LEVEL,
     byCode: 'by-code' in opt,
     log: console.log,
   });
