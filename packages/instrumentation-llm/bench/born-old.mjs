@@ -13,7 +13,7 @@
 import { benchOptions, forkChild } from './children.mjs';
 
 /** Per config, { warmup, after }: each { calls, old: { name: calls with it born old } }. */
-export async function bornOld({ openai, configs, warmup = 20000, n = 20000, variant = undefined }) {
+export async function bornOld({ openai, configs, warmup = 20000, n = 20000, variant }) {
   const got = {};
   for (const config of configs) {
     const child = forkChild(config, { openai, execArgv: ['--allow-natives-syntax'], env: { BENCH_PROBE: 'born-old', ...(variant ? { BENCH_OPENAI_VARIANT: variant } : {}) } });

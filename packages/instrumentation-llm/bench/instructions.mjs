@@ -123,10 +123,10 @@ export function partOf(name) {
   return 'C++ (V8, Node, libc)';
 }
 
-/** What a row reports: instructions, and with the cache simulation the data misses of the first level and of the last. */
 /** The simulated last-level cache (valgrind's `--LL`): this machine's L3, 32 MB, 16 ways, 64-byte lines. */
 const LAST_LEVEL = '33554432,16,64';
 
+/** What a row reports: instructions, and with the cache simulation the data misses of the first level and of the last. */
 const REPORTED = { instructions: ['Ir'], 'D1 misses': ['D1mr', 'D1mw'], 'LL data misses': ['DLmr', 'DLmw'] };
 const reported = (counts) =>
   Object.fromEntries(
