@@ -15,7 +15,8 @@
  *                     its objects were born in the old generation (born-old.mjs; read with `bornOld`)
  *
  * The parent drives it over IPC: { cmd: 'warmup' | 'round' | 'heap' | 'alloc' | 'retained' | 'snapshot' |
- * 'bornOld' | 'verify' | 'exit', ... } ('snapshot' writes a heap snapshot to `file`, for reading in DevTools) and gets
+ * 'composition' | 'bornOld' | 'verify' | 'exit', ... } ('snapshot' writes a heap snapshot to `file`, for reading in
+ * DevTools; 'composition' answers what one holds, by type and name: heap-figures.mjs) and gets
  * back { id, ok, value } or { id, ok: false, error }. Nothing here touches the network:
  * the client gets an in-memory `fetch`.
  */
@@ -28,7 +29,7 @@ import { completionBytes, sseBytes, REQUEST, STREAM_CHUNKS } from './fixtures.mj
 import { installFloor } from './floor.mjs';
 import { unpretenureOpenAI7 } from './openai7-unpretenured.mjs';
 import { registerOtelSdk } from './otel-sdk.mjs';
-import { bornOldCounter, gcSummary, retainedBy, takeHeapSnapshot } from './heap-figures.mjs';
+import { bornOldCounter, gcSummary, heapComposition, retainedBy, takeHeapSnapshot } from './heap-figures.mjs';
 import { ANTHROPIC_CONFIGS, setupAnthropic } from './anthropic.mjs';
 import { ANTHROPIC_PEERS } from './peers.mjs';
 import { sdkDir } from '../../../test/support/sdk-versions.mjs';
@@ -538,6 +539,7 @@ const handlers = {
   heap: () => settledHeap(),
   retained: () => retainedByPromise(under.chatKeepingPromise),
   snapshot: ({ file }) => v8.writeHeapSnapshot(file),
+  composition: async () => heapComposition(await takeHeapSnapshot()),
   alloc: ({ kind, n, survivors }) => allocations(kind, n, survivors),
   verify: () => verify(),
   bornOld: () => {

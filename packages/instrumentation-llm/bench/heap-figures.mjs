@@ -58,15 +58,11 @@ export async function takeHeapSnapshot() {
  * nowhere else (weak edges not followed), by node type and name: count and bytes, largest first.
  */
 export function retainedBy(snapshot, holder, edge) {
-  const { node_fields: nf, edge_fields: ef, node_types: nt, edge_types: et } = snapshot.snapshot.meta;
+  const { ef, et, N, typeAt, nameAt, sizeAt, countAt, nodeTypes, nodeCount } = snapshotLayout(snapshot);
   const { nodes, edges, strings } = snapshot;
-  const N = nf.length;
   const E = ef.length;
-  const [typeAt, nameAt, sizeAt, countAt] = ['type', 'name', 'self_size', 'edge_count'].map((f) => nf.indexOf(f));
   const [eTypeAt, eNameAt, eToAt] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f));
-  const nodeTypes = nt[typeAt];
   const edgeTypes = et[eTypeAt];
-  const nodeCount = nodes.length / N;
   const firstEdge = new Uint32Array(nodeCount + 1);
   for (let i = 0; i < nodeCount; i++) firstEdge[i + 1] = firstEdge[i] + nodes[i * N + countAt] * E;
   const edgeName = (e) => {
@@ -111,6 +107,72 @@ export function retainedBy(snapshot, holder, edge) {
     rows.set(key, row);
   }
   return [...rows.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Where a snapshot's flat node array keeps each field (V8 names its fields in the snapshot's meta). */
+function snapshotLayout(snapshot) {
+  const { node_fields: nf, edge_fields: ef, node_types: nt, edge_types: et } = snapshot.snapshot.meta;
+  const N = nf.length;
+  const [typeAt, nameAt, sizeAt, countAt] = ['type', 'name', 'self_size', 'edge_count'].map((f) => nf.indexOf(f));
+  return { ef, et, N, typeAt, nameAt, sizeAt, countAt, nodeTypes: nt[typeAt], nodeCount: snapshot.nodes.length / N };
+}
+
+/**
+ * Node types that are V8's own records, not values the program made: maps (hidden classes) and
+ * descriptor arrays ('object shape'), machine code, and 'hidden' internals such as feedback vectors,
+ * the dependent-code lists that tie optimised code to the maps it assumed, and scripts.
+ */
+const V8_OWN = new Set(['hidden', 'object shape', 'code']);
+/** Strings are counted by type only: their contents would make a row each. */
+const STRINGS = new Set(['string', 'concatenated string', 'sliced string']);
+
+/**
+ * What a heap snapshot holds, by node type and name (objects by constructor, closures by function
+ * name, strings and code by type only): rows of `{ type, name, count, bytes }`. Small enough to send
+ * over IPC, so that two can be compared (`compositionGrowth`).
+ */
+export function heapComposition(snapshot) {
+  const { N, typeAt, nameAt, sizeAt, nodeTypes, nodeCount } = snapshotLayout(snapshot);
+  const { nodes, strings } = snapshot;
+  const rows = new Map();
+  for (let i = 0; i < nodeCount; i++) {
+    const type = nodeTypes[nodes[i * N + typeAt]];
+    const name = STRINGS.has(type) || type === 'code' ? '' : strings[nodes[i * N + nameAt]].slice(0, 80);
+    const key = `${type}\0${name}`;
+    let row = rows.get(key);
+    if (row === undefined) rows.set(key, (row = { type, name, count: 0, bytes: 0 }));
+    row.count++;
+    row.bytes += nodes[i * N + sizeAt];
+  }
+  return [...rows.values()];
+}
+
+/**
+ * What grew from one composition to a later one: the program's values (objects, closures, arrays,
+ * strings, numbers, Node's native objects) apart from V8's own records (`V8_OWN`), each as
+ * `{ count, bytes }`, and the `top` rows that grew most in bytes.
+ */
+export function compositionGrowth(before, after, top = 5) {
+  const key = (r) => `${r.type}\0${r.name}`;
+  const was = new Map(before.map((r) => [key(r), r]));
+  const rows = [];
+  const values = { count: 0, bytes: 0 };
+  const v8Own = { count: 0, bytes: 0 };
+  const grew = (r, count, bytes) => {
+    if (count === 0 && bytes === 0) return;
+    const side = V8_OWN.has(r.type) ? v8Own : values;
+    side.count += count;
+    side.bytes += bytes;
+    rows.push({ what: r.name ? `${r.type} ${r.name}` : r.type, count, bytes });
+  };
+  for (const r of after) {
+    const b = was.get(key(r));
+    was.delete(key(r));
+    grew(r, r.count - (b?.count ?? 0), r.bytes - (b?.bytes ?? 0));
+  }
+  for (const r of was.values()) grew(r, -r.count, -r.bytes);
+  const most = rows.filter((r) => r.bytes > 0).sort((x, y) => y.bytes - x.bytes);
+  return { values, v8Own, top: most.slice(0, top) };
 }
 
 /**

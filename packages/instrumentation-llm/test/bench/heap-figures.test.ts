@@ -5,7 +5,7 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs bench module, without types
-import { gcSummary, retainedBy, takeHeapSnapshot } from '../../bench/heap-figures.mjs';
+import { compositionGrowth, gcSummary, heapComposition, retainedBy, takeHeapSnapshot } from '../../bench/heap-figures.mjs';
 
 class HeapFiguresHolder {
   constructor(readonly held: unknown) {}
@@ -14,6 +14,9 @@ class HeapFiguresOnlyHere {
   constructor(readonly n: number) {}
 }
 class HeapFiguresShared {}
+class HeapFiguresGrown {
+  constructor(readonly n: number) {}
+}
 
 const alsoHeldByTheModule = new HeapFiguresShared();
 
@@ -55,6 +58,48 @@ describe('bench heap figures', () => {
     expect(row('object HeapFiguresShared')).toBeUndefined();
     expect(holder.held).toBeDefined();
   }, 60_000);
+
+  it('tells the values a program keeps from V8\'s own records, between two real snapshots', async () => {
+    const before = heapComposition(await takeHeapSnapshot());
+    const kept = Array.from({ length: 500 }, (_, i) => new HeapFiguresGrown(i));
+    const after = heapComposition(await takeHeapSnapshot());
+    const grown = compositionGrowth(before, after, 50);
+    const row = grown.top.find((r: { what: string }) => r.what === 'object HeapFiguresGrown');
+    expect(row?.count).toBe(500);
+    expect(row!.bytes).toBeGreaterThanOrEqual(500 * 16);
+    // The 500 objects and their array are the program's; the snapshot counts V8's records apart.
+    expect(grown.values.count).toBeGreaterThanOrEqual(501);
+    expect(grown.values.bytes).toBeGreaterThanOrEqual(row!.bytes);
+    const types = new Set(after.map((r: { type: string }) => r.type));
+    expect(types).toContain('code');
+    expect(types).toContain('object shape');
+    expect(kept).toHaveLength(500);
+  }, 60_000);
+
+  it('puts maps, code and V8\'s internals on V8\'s side, and counts what went away as negative growth', () => {
+    const before = [
+      { type: 'object', name: 'Kept', count: 10, bytes: 160 },
+      { type: 'object', name: 'Gone', count: 4, bytes: 64 },
+      { type: 'hidden', name: 'system / WeakArrayList', count: 2, bytes: 100 },
+      { type: 'code', name: '', count: 50, bytes: 5000 },
+    ];
+    const after = [
+      { type: 'object', name: 'Kept', count: 12, bytes: 192 },
+      { type: 'hidden', name: 'system / WeakArrayList', count: 2, bytes: 900 },
+      { type: 'object shape', name: 'system / Map', count: 3, bytes: 240 },
+      { type: 'code', name: '', count: 40, bytes: 4000 },
+      { type: 'string', name: '', count: 1, bytes: 24 },
+    ];
+    expect(compositionGrowth(before, after, 3)).toEqual({
+      values: { count: 2 - 4 + 1, bytes: 32 - 64 + 24 },
+      v8Own: { count: 3 - 10, bytes: 800 + 240 - 1000 },
+      top: [
+        { what: 'hidden system / WeakArrayList', count: 0, bytes: 800 },
+        { what: 'object shape system / Map', count: 3, bytes: 240 },
+        { what: 'object Kept', count: 2, bytes: 32 },
+      ],
+    });
+  });
 
   it('says so when the snapshot holds no such object', async () => {
     expect(() => retainedBy({ snapshot: { meta: { node_fields: ['type', 'name', 'id', 'self_size', 'edge_count'], edge_fields: ['type', 'name_or_index', 'to_node'], node_types: [['object']], edge_types: [['property', 'weak']] } }, nodes: [0, 0, 1, 8, 0], edges: [], strings: ['Other'] }, 'HeapFiguresHolder', 'held')).toThrow(/no HeapFiguresHolder/);
