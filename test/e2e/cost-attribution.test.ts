@@ -3,8 +3,8 @@
  * an app with four tenants (a feature name from W3C baggage) and one model priced by a user price file.
  * Expected amounts come from the raw price table and what the SDK handed the app, never from tokenpath's code.
  */
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REGISTER, SPAN_KIND_CLIENT, appEnv, appResults, expectCleanRun, runApp, telemetryArrived, useScenario } from './support.js';
@@ -22,7 +22,9 @@ interface Call {
 describe('cost and attribution from OTEL_INSTRUMENTATION_GENAI_* variables, exported over OTLP', () => {
   it('prices each call, attributes it to its tenant and feature, and keeps tenants on metrics within the budget', async () => {
     const { receiver, standIn } = scenario;
-    const prices = join(mkdtempSync(join(tmpdir(), 'tokenpath-e2e-prices-')), 'prices.json');
+    const dir = mkdtempSync(join(tmpdir(), 'tokenpath-e2e-prices-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const prices = join(dir, 'prices.json');
     writeFileSync(prices, JSON.stringify({ models: [{ model: 'my-own-model', provider: 'openai', currency: 'EUR', input_mtok: 0.5, output_mtok: 1.5 }] }));
     const env = appEnv(receiver.url, 'cost-attribution', {
       STAND_IN_URL: standIn.url,

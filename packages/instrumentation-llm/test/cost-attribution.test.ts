@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, diag, DiagLogLevel, propagation, type Attributes } from '@opentelemetry/api';
@@ -134,7 +134,9 @@ describe('cost', () => {
   });
 
   it('prices with the modelPrices option first, then the file OTEL_INSTRUMENTATION_GENAI_MODEL_PRICES_FILE names', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tokenpath-prices-')), 'prices.json');
+    const dir = mkdtempSync(join(tmpdir(), 'tokenpath-prices-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'prices.json');
     writeFileSync(file, JSON.stringify({ models: [{ model: 'my-own-model', input_mtok: 1, output_mtok: 2, currency: 'EUR' }, { model: 'bad' }] }));
     const previous = bed.h.instrumentation.getConfig();
     process.env.OTEL_INSTRUMENTATION_GENAI_MODEL_PRICES_FILE = file;

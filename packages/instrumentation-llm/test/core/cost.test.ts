@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,7 @@ describe('user prices', () => {
 
   it('read from the file the variable names, with one message for a file that is not JSON or cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokenpath-prices-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const good = join(dir, 'prices.json');
     writeFileSync(good, JSON.stringify({ models: [{ model: 'my-model', provider: 'vllm', input_mtok: 0.1, output_mtok: 0.2 }] }));
     const bad = join(dir, 'bad.json');
