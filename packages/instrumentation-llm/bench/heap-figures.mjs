@@ -125,6 +125,8 @@ function snapshotLayout(snapshot) {
 const V8_OWN = new Set(['hidden', 'object shape', 'code']);
 /** Strings are counted by type only: their contents would make a row each. */
 const STRINGS = new Set(['string', 'concatenated string', 'sliced string']);
+/** A composition row's identity: its node type and name. */
+const rowKey = (type, name) => `${type}\0${name}`;
 
 /**
  * What a heap snapshot holds, by node type and name (objects by constructor, closures by function
@@ -138,7 +140,7 @@ export function heapComposition(snapshot) {
   for (let i = 0; i < nodeCount; i++) {
     const type = nodeTypes[nodes[i * N + typeAt]];
     const name = STRINGS.has(type) || type === 'code' ? '' : strings[nodes[i * N + nameAt]].slice(0, 80);
-    const key = `${type}\0${name}`;
+    const key = rowKey(type, name);
     let row = rows.get(key);
     if (row === undefined) rows.set(key, (row = { type, name, count: 0, bytes: 0 }));
     row.count++;
@@ -153,7 +155,7 @@ export function heapComposition(snapshot) {
  * `{ count, bytes }`, and the `top` rows that grew most in bytes.
  */
 export function compositionGrowth(before, after, top = 5) {
-  const key = (r) => `${r.type}\0${r.name}`;
+  const key = (r) => rowKey(r.type, r.name);
   const was = new Map(before.map((r) => [key(r), r]));
   const rows = [];
   const values = { count: 0, bytes: 0 };
