@@ -12,8 +12,10 @@
  *
  *   node bench/process-pairs.mjs --openai=6 --kind=chat [--base=floor --config=tokenpath --pairs=12 --warmup=20000 --n=20000]
  *        [--variant=unpretenured]   (openai 7 only: both children with openai7-unpretenured.mjs)
+ *        [--save=<file>]   (the pairs as JSON, to pool with a run's: pool-pairs.mjs)
  *   a config `floor+<extra>` is the floor with one thing added (BENCH_FLOOR_EXTRA, child.mjs), e.g. --config=floor+context
  */
+import { writeFileSync } from 'node:fs';
 import { benchOptions, forkChild, median } from './children.mjs';
 
 export const PAIR_DEFAULTS = {
@@ -146,42 +148,57 @@ export async function measurePairs({ openai, kind, base, config, perCall = 1, pa
       await Promise.all(kids.map((k) => k.exit().catch(() => k.kill())));
     }
   }
-  const of = (m) => {
-    const xs = perPair.map((x) => x[m]);
-    const ci = medianInterval(xs);
-    return {
-      medianUs: median(xs),
-      ciLoUs: ci.lo,
-      ciHiUs: ci.hi,
-      ciCoverage: ci.coverage,
-      q1Us: quantile(xs, 0.25),
-      q3Us: quantile(xs, 0.75),
-      minUs: Math.min(...xs),
-      maxUs: Math.max(...xs),
-    };
-  };
+  return { base, config, pairs, warmup, callsPerPair: sliceN * slices, slices, ...pairFigures(perPair), perPair };
+}
+
+/** One figure over pairs: the median, its interval, the quartiles and the range. */
+function figureOf(perPair, m) {
+  const xs = perPair.map((x) => x[m]);
+  const ci = medianInterval(xs);
   return {
-    base,
-    config,
-    pairs,
-    warmup,
-    callsPerPair: sliceN * slices,
-    slices,
-    wall: of('wallUs'),
-    cpu: of('cpuUs'),
-    system: of('systemUs'),
-    minorFaults: of('minorFaults'),
-    gcPause: of('gcPauseUs'),
-    allocated: of('allocatedBytes'),
-    perPair,
+    medianUs: median(xs),
+    ciLoUs: ci.lo,
+    ciHiUs: ci.hi,
+    ciCoverage: ci.coverage,
+    q1Us: quantile(xs, 0.25),
+    q3Us: quantile(xs, 0.75),
+    minUs: Math.min(...xs),
+    maxUs: Math.max(...xs),
   };
+}
+
+/** The figures a pairs measurement reports, from its pairs (those of one run, or pooled: pool-pairs.mjs). */
+export function pairFigures(perPair) {
+  return {
+    wall: figureOf(perPair, 'wallUs'),
+    cpu: figureOf(perPair, 'cpuUs'),
+    system: figureOf(perPair, 'systemUs'),
+    minorFaults: figureOf(perPair, 'minorFaults'),
+    gcPause: figureOf(perPair, 'gcPauseUs'),
+    allocated: figureOf(perPair, 'allocatedBytes'),
+  };
+}
+
+/** Prints a pairs measurement's figures, one line each. */
+export function printFigures(r, log = console.log) {
+  const f = (x) => x.toFixed(2);
+  // The figures keep the time figures' field names (medianUs, ...) whatever their unit.
+  const units = { wall: 'µs', cpu: 'µs', system: 'µs', minorFaults: 'page faults', gcPause: 'µs', allocated: 'bytes' };
+  for (const [m, unit] of Object.entries(units)) {
+    const s = r[m];
+    log(
+      `${m}: median ${f(s.medianUs)} ${unit} (${Math.round(s.ciCoverage * 100)}% interval ${f(s.ciLoUs)} to ${f(s.ciHiUs)}), ` +
+        `quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.perPair.length} pairs)`,
+    );
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const opt = benchOptions();
   const kind = opt.kind ?? 'chat';
+  const openai = opt.openai ?? '6';
   const r = await measurePairs({
-    openai: opt.openai ?? '6',
+    openai,
     kind,
     base: opt.base ?? 'floor',
     config: opt.config ?? 'tokenpath',
@@ -192,14 +209,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     env: opt.variant ? { BENCH_OPENAI_VARIANT: opt.variant } : {},
     log: console.log,
   });
-  const f = (x) => x.toFixed(2);
-  // The figures keep the time figures' field names (medianUs, ...) whatever their unit.
-  const units = { wall: 'µs', cpu: 'µs', system: 'µs', minorFaults: 'page faults', gcPause: 'µs', allocated: 'bytes' };
-  for (const [m, unit] of Object.entries(units)) {
-    const s = r[m];
-    console.log(
-      `${m}: median ${f(s.medianUs)} ${unit} (${Math.round(s.ciCoverage * 100)}% interval ${f(s.ciLoUs)} to ${f(s.ciHiUs)}), ` +
-        `quartiles ${f(s.q1Us)}–${f(s.q3Us)}, range ${f(s.minUs)}–${f(s.maxUs)} (${r.pairs} pairs)`,
-    );
-  }
+  printFigures(r);
+  // --save=<file>: the pairs, to pool with a run's or with other saved ones (pool-pairs.mjs).
+  if (opt.save) writeFileSync(opt.save, JSON.stringify({ openai, kind, ...r }, null, 1));
 }
