@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { benchOptions } from './children.mjs';
-import { atMost, pairFigures, printFigures } from './process-pairs.mjs';
+import { atMost, pairFigures, pairVerdict, printFigures } from './process-pairs.mjs';
 
 /** What must be the same for two measurements' pairs to be pooled. */
 const SETTINGS = ['warmup', 'callsPerPair', 'slices'];
@@ -79,7 +79,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printFigures(r);
   if (opt.limit !== undefined) {
     const limit = Number(opt.limit);
-    const say = (v) => (v === true ? 'PASS' : v === false ? 'FAIL' : 'NOT SHOWN (the interval straddles the target)');
-    console.log(`at most ${limit}: wall-clock ${say(atMost(r.wall, limit))}, CPU time ${say(atMost(r.cpu, limit))}`);
+    console.log(`at most ${limit}: wall-clock ${pairVerdict(atMost(r.wall, limit))}, CPU time ${pairVerdict(atMost(r.cpu, limit))}`);
   }
 }

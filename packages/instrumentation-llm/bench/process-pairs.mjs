@@ -64,6 +64,9 @@ export function atMost(stats, limit) {
   return null;
 }
 
+/** How a verdict of `atMost` reads: null, the interval straddling the limit, is neither pass nor fail. */
+export const pairVerdict = (pass) => (pass === null ? 'NOT SHOWN (the interval straddles the target)' : pass ? 'PASS' : 'FAIL');
+
 /** What each slice reports (child.mjs `timed`), taken per call, per pair as `config` minus `base`. */
 const PER_CALL = ['wallUs', 'cpuUs', 'systemUs', 'minorFaults', 'scavenges', 'fullGcs', 'gcPauseUs', 'allocatedBytes', 'survivedBytes', 'promotedBytes'];
 

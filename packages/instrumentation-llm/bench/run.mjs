@@ -51,7 +51,7 @@ import { STREAM_CHUNKS, ANTHROPIC_STREAM_DELTAS, ANTHROPIC_STREAM_EVENTS } from 
 import { SDK_VERSIONS, installSdkVersion } from '../../../test/support/sdk-versions.mjs';
 import { ANTHROPIC_PEERS, peersFor } from './peers.mjs';
 import { ANTHROPIC_0X } from './anthropic.mjs';
-import { atMost, measurePairs, PAIR_DEFAULTS } from './process-pairs.mjs';
+import { atMost, measurePairs, pairVerdict, PAIR_DEFAULTS } from './process-pairs.mjs';
 import { median } from './children.mjs';
 import { compositionGrowth } from './heap-figures.mjs';
 
@@ -695,8 +695,6 @@ function mdTable(header, rows) {
   return all.join('\n');
 }
 const verdict = (pass, undecided = 'INCONCLUSIVE (overhead within noise)') => (pass === null ? undecided : pass ? 'PASS' : 'FAIL');
-/** A process-pair verdict (process-pairs.mjs `atMost`): null when the median's interval straddles the target. */
-const pairVerdict = (pass) => verdict(pass, 'NOT SHOWN (the interval straddles the target)');
 const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x === Infinity ? '∞' : x === -Infinity ? '−∞' : x.toFixed(d));
 
 function timingTable(cmp, pick) {

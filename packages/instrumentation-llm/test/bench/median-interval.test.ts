@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs bench module, without types
-import { atMost, medianInterval } from '../../bench/process-pairs.mjs';
+import { atMost, medianInterval, pairVerdict } from '../../bench/process-pairs.mjs';
 
 /** A small seeded generator (mulberry32), so that the coverage check draws the same numbers every run. */
 function seeded(seed: number): () => number {
@@ -68,5 +68,10 @@ describe('atMost', () => {
   it('gives no verdict when the interval straddles the limit', () => {
     expect(atMost(stats(4.38, 19.83), 5)).toBeNull();
     expect(atMost(stats(-Infinity, Infinity), 0)).toBeNull();
+  });
+  it('reads as PASS, FAIL or NOT SHOWN, the same in every report', () => {
+    expect(pairVerdict(atMost(stats(-2, 5), 5))).toBe('PASS');
+    expect(pairVerdict(atMost(stats(5.01, 20), 5))).toBe('FAIL');
+    expect(pairVerdict(atMost(stats(4.38, 19.83), 5))).toBe('NOT SHOWN (the interval straddles the target)');
   });
 });
